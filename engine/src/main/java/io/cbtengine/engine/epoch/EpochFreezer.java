@@ -21,12 +21,20 @@ public final class EpochFreezer implements AutoCloseable {
             return t;
           });
 
-  /** Schedules the freeze of a cut epoch; runs it at once if the freezer is shut down. */
-  public void submit(Epoch cut) {
+  /**
+   * Schedules the freeze of a cut epoch, then {@code afterFreeze} (persistence); runs both at once
+   * if the freezer is shut down.
+   */
+  public void submit(Epoch cut, Runnable afterFreeze) {
+    Runnable task =
+        () -> {
+          cut.freeze();
+          afterFreeze.run();
+        };
     try {
-      executor.execute(cut::freeze);
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
-      cut.freeze();
+      task.run();
     }
   }
 
