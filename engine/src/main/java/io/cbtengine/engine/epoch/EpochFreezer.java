@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety: {@link #submit} may be called from any thread.
  */
 public final class EpochFreezer implements AutoCloseable {
+  private volatile boolean abandoned;
+
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -34,7 +36,20 @@ public final class EpochFreezer implements AutoCloseable {
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
-      task.run();
+      if (!abandoned) {
+        task.run();
+      }
+    }
+  }
+
+  /** Stops the thread without running the scheduled freezes (a simulated crash, for tests). */
+  public void abandon() {
+    abandoned = true;
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
