@@ -74,6 +74,7 @@ class ConcurrentWriteStressTest {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicInteger queries = new AtomicInteger();
     AtomicInteger progress = new AtomicInteger();
+    long[] longestSnapshotNanos = new long[1];
     CountDownLatch go = new CountDownLatch(1);
     List<List<LoggedWrite>> logs = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -113,7 +114,9 @@ class ConcurrentWriteStressTest {
     Thread snapshotter = new Thread(() -> guarded(failure, go, () -> {
       while (!writersDone.get() && started.get() < MAX_SNAPSHOTS) {
         int n = started.incrementAndGet();
+        long t0 = System.nanoTime();
         snapshots.set(n, disk.createSnapshot());
+        longestSnapshotNanos[0] = Math.max(longestSnapshotNanos[0], System.nanoTime() - t0);
         completed.set(n);
         while (!writersDone.get() && progress.get() < n * opsPerSnapshot) {
           LockSupport.parkNanos(20_000);
@@ -214,9 +217,10 @@ class ConcurrentWriteStressTest {
       assertNull(direct.firstRangeOutside(allowed), "direct query reports bytes nobody wrote");
     }
 
+    // Printed for the reader, never asserted: how much the run exercised, and the longest cut.
     System.out.printf("stress: %d writes, %d snapshots, %d concurrent queries, %d write/snapshot"
-        + " overlaps checked%n", WRITERS * OPS_PER_WRITER, last, queries.get(),
-        scopedAcrossSnapshots);
+        + " overlaps checked, longest createSnapshot %d us%n", WRITERS * OPS_PER_WRITER, last,
+        queries.get(), scopedAcrossSnapshots, longestSnapshotNanos[0] / 1000);
   }
 
   private static void guarded(AtomicReference<Throwable> failure, CountDownLatch go,
