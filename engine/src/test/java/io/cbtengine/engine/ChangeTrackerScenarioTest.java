@@ -445,6 +445,40 @@ class ChangeTrackerScenarioTest {
     assertEquals(write, changed(disk, s3, s2.changeId().toString()), "open during s2");
   }
 
+  /**
+   * CONTRACT §5: "any write whose scope was open at any moment of createSnapshot is reported in
+   * the interval after that snapshot". Here the scope opened while tracking was disabled (§3:
+   * such writes are "accepted and ignored"), and is still open when the first snapshot after
+   * re-enabling is taken. Its data may land after that snapshot, so an incremental backup from it
+   * must see the write; this test takes the strict reading.
+   */
+  @Test
+  void beginWrite_openedWhileDisabledAndOpenAcrossSnapshotAfterEnable_reportedAfterIt() {
+    TrackedDisk disk = engine.createDisk(DISK, 1 * MiB, EMPTY_4K);
+    disk.disableChangeTracking();
+    WriteScope scope = disk.beginWrite(0, 4096);
+    disk.enableChangeTracking();
+    SnapshotInfo first = disk.createSnapshot();
+    scope.close();
+    SnapshotInfo second = disk.createSnapshot();
+
+    assertEquals(ranges(0, 4096), changed(disk, second, first.changeId().toString()));
+  }
+
+  /** As above, with the scope opened in the previous tracking generation. */
+  @Test
+  void beginWrite_openedBeforeDisableAndOpenAcrossSnapshotAfterEnable_reportedAfterIt() {
+    TrackedDisk disk = engine.createDisk(DISK, 1 * MiB, EMPTY_4K);
+    WriteScope scope = disk.beginWrite(8192, 4096);
+    disk.disableChangeTracking();
+    disk.enableChangeTracking();
+    SnapshotInfo first = disk.createSnapshot();
+    scope.close();
+    SnapshotInfo second = disk.createSnapshot();
+
+    assertEquals(ranges(8192, 12288), changed(disk, second, first.changeId().toString()));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Shaping and paging
   // ---------------------------------------------------------------------------------------------
