@@ -239,14 +239,26 @@ class ChangeTrackerModelProperties {
     }
   }
 
-  /** What a call should throw: a fault type, and for InvalidArgument the accepted properties. */
-  record Expected(Class<? extends CbtFault> type, Set<String> properties) {
+  /**
+   * What a call should throw: a fault type, for InvalidArgument the accepted properties, and the
+   * offending values of which the message must name at least one (CONTRACT §3: "a message naming
+   * the offending value"); no values, no check.
+   */
+  record Expected(Class<? extends CbtFault> type, Set<String> properties, List<String> naming) {
     static Expected invalidArgument(String... properties) {
-      return new Expected(InvalidArgumentException.class, Set.of(properties));
+      return new Expected(InvalidArgumentException.class, Set.of(properties), List.of());
     }
 
     static Expected of(Class<? extends CbtFault> type) {
-      return new Expected(type, Set.of());
+      return new Expected(type, Set.of(), List.of());
+    }
+
+    Expected naming(Object... values) {
+      List<String> texts = new ArrayList<>();
+      for (Object v : values) {
+        texts.add(String.valueOf(v));
+      }
+      return new Expected(type, properties, List.copyOf(texts));
     }
   }
 
@@ -416,9 +428,10 @@ class ChangeTrackerModelProperties {
       }
 
       w.log("createDisk(" + id + ", " + capacity + ", " + options + ")");
-      Expected fault = inUse && badCapacity ? Expected.invalidArgument("id", "capacityBytes")
-          : inUse ? Expected.invalidArgument("id")
-          : badCapacity ? Expected.invalidArgument("capacityBytes") : null;
+      Expected fault = inUse && badCapacity
+          ? Expected.invalidArgument("id", "capacityBytes").naming(id, capacity)
+          : inUse ? Expected.invalidArgument("id").naming(id)
+          : badCapacity ? Expected.invalidArgument("capacityBytes").naming(capacity) : null;
       final long cap = capacity;
       Object created = expect(fault, "createDisk", () -> w.engine.createDisk(id, cap, options));
       if (fault != null) {
@@ -441,9 +454,10 @@ class ChangeTrackerModelProperties {
       DiskId unused = w.unusedId(d);
       if (unused != null && (w.disks.isEmpty() || d.chance(20))) {
         w.log("deleteDisk(" + unused + ") unknown");
-        expectVoid(Expected.of(NotFoundException.class), "deleteDisk unknown",
+        expectVoid(Expected.of(NotFoundException.class).naming(unused), "deleteDisk unknown",
             () -> w.engine.deleteDisk(unused));
-        expect(Expected.of(NotFoundException.class), "disk unknown", () -> w.engine.disk(unused));
+        expect(Expected.of(NotFoundException.class).naming(unused), "disk unknown",
+            () -> w.engine.disk(unused));
         return;
       }
       ModelDisk m = w.pickDisk(d);
@@ -502,17 +516,17 @@ class ChangeTrackerModelProperties {
     /** The fault the contract demands, or null; {@code lenient} if either outcome is allowed. */
     Expected fault(long cap) {
       if (offset < 0 && length < 0) {
-        return Expected.invalidArgument("offset", "length");
+        return Expected.invalidArgument("offset", "length").naming(offset, length);
       }
       if (offset < 0) {
-        return Expected.invalidArgument("offset");
+        return Expected.invalidArgument("offset").naming(offset);
       }
       if (length < 0) {
-        return Expected.invalidArgument("length");
+        return Expected.invalidArgument("length").naming(length);
       }
       // Ambiguous: which property names a range past the capacity; either is accepted.
       if (offset > cap || length > cap - offset) {
-        return Expected.invalidArgument("offset", "length");
+        return Expected.invalidArgument("offset", "length").naming(offset, length);
       }
       return null;
     }
@@ -636,7 +650,8 @@ class ChangeTrackerModelProperties {
       TrackedDisk disk = w.engine.disk(m.id);
       w.log("createSnapshot on " + m.id + " tracking=" + m.tracking);
       if (!m.tracking) {
-        expect(Expected.of(InvalidStateException.class), "createSnapshot with tracking disabled",
+        expect(Expected.of(InvalidStateException.class).naming(m.id),
+            "createSnapshot with tracking disabled",
             disk::createSnapshot);
         return;
       }
@@ -698,13 +713,14 @@ class ChangeTrackerModelProperties {
         w.log("deleteSnapshot(" + id + ") on " + m.id);
         disk.deleteSnapshot(id);
         m.live.remove(id);
-        expect(Expected.of(NotFoundException.class), "snapshot(deleted)", () -> disk.snapshot(id));
+        expect(Expected.of(NotFoundException.class).naming(id), "snapshot(deleted)",
+            () -> disk.snapshot(id));
         return;
       }
       SnapshotId id = w.deadSnapshotId(m, d);
       w.log("deleteSnapshot(" + id + ") on " + m.id + ", not live, tracking=" + m.tracking);
       // Ambiguous: with tracking disabled, NotFound (no such snapshot) or InvalidState.
-      Expected fault = m.tracking ? Expected.of(NotFoundException.class) : null;
+      Expected fault = m.tracking ? Expected.of(NotFoundException.class).naming(id) : null;
       if (fault == null) {
         expectOneOf(List.of(NotFoundException.class, InvalidStateException.class),
             "deleteSnapshot with tracking disabled", () -> disk.deleteSnapshot(id));
@@ -757,10 +773,8 @@ class ChangeTrackerModelProperties {
       w.log("extend(" + target + ") on " + m.id + " cap=" + cap);
       long t = target;
       // Equal capacity is not shrinking, so it is accepted (a no-op).
-      expect(valid ? null : Expected.invalidArgument("capacityBytes"), "extend", () -> {
-        disk.extend(t);
-        return null;
-      });
+      Expected fault = valid ? null : Expected.invalidArgument("capacityBytes").naming(target);
+      expectVoid(fault, "extend", () -> disk.extend(t));
       if (valid) {
         m.capacity = target;
       }
@@ -810,7 +824,8 @@ class ChangeTrackerModelProperties {
       DiskId unused = w.unusedId(d);
       DiskId id = unused != null ? unused : DiskId.of("never-created");
       w.log("lookups of unknown disk " + id);
-      expect(Expected.of(NotFoundException.class), "disk(unknown)", () -> w.engine.disk(id));
+      expect(Expected.of(NotFoundException.class).naming(id), "disk(unknown)",
+          () -> w.engine.disk(id));
       check(w.engine.findDisk(id).isEmpty(), "findDisk(unknown) not empty");
       expect(Expected.of(NotFoundException.class), "deleteDisk(unknown)", () -> {
         w.engine.deleteDisk(id);
@@ -843,7 +858,7 @@ class ChangeTrackerModelProperties {
         DiskId id = unused != null ? unused : DiskId.of("never-created");
         w.log("query on unknown disk " + id);
         Statistics.label("query outcome").collect("NotFound (disk)");
-        expect(Expected.of(NotFoundException.class), "query on an unknown disk",
+        expect(Expected.of(NotFoundException.class).naming(id), "query on an unknown disk",
             () -> w.engine.queryChangedDiskAreas(id, SnapshotId.of("s"), -1, "bad"));
         return;
       }
@@ -879,12 +894,12 @@ class ChangeTrackerModelProperties {
       w.log(call + " tracking=" + m.tracking + " snapshotLive=" + (target != null));
       if (!m.tracking) {
         Statistics.label("query outcome").collect("InvalidState");
-        expect(Expected.of(InvalidStateException.class), call, once::get);
+        expect(Expected.of(InvalidStateException.class).naming(m.id), call, once::get);
         return;
       }
       if (target == null) {
         Statistics.label("query outcome").collect("NotFound (snapshot)");
-        expect(Expected.of(NotFoundException.class), call, once::get);
+        expect(Expected.of(NotFoundException.class).naming(snap), call, once::get);
         return;
       }
       ChangeId parsed = null;
@@ -899,9 +914,10 @@ class ChangeTrackerModelProperties {
       boolean badStart = start < 0 || start >= cap;
       if (malformed || badStart) {
         // Ambiguous: which of the two is reported when both are wrong; either is accepted.
-        Expected fault = malformed && badStart ? Expected.invalidArgument("changeId", "startOffset")
-            : malformed ? Expected.invalidArgument("changeId")
-            : Expected.invalidArgument("startOffset");
+        Expected fault = malformed && badStart
+            ? Expected.invalidArgument("changeId", "startOffset").naming(changeId, start)
+            : malformed ? Expected.invalidArgument("changeId").naming(changeId)
+            : Expected.invalidArgument("startOffset").naming(start);
         Statistics.label("query outcome").collect("InvalidArgument");
         expect(fault, call, once::get);
         return;
@@ -916,7 +932,7 @@ class ChangeTrackerModelProperties {
         if (index == null || index > target.index()) {
           Statistics.label("query outcome").collect("FileFault");
           FileFaultException e = (FileFaultException) expect(
-              Expected.of(FileFaultException.class), call, once::get);
+              Expected.of(FileFaultException.class).naming(changeId, parsed), call, once::get);
           check(FileFaultException.CANNOT_GET_CHANGES.equals(e.faultMessageKey()),
               "faultMessageKey " + e.faultMessageKey() + " for " + call);
           return;
@@ -1081,6 +1097,10 @@ class ChangeTrackerModelProperties {
       check(expected.type().isInstance(f), what + ": expected " + expected.type().getSimpleName()
           + " but got " + f.getClass().getSimpleName() + ": " + f.getMessage());
       check(f.getMessage() != null && !f.getMessage().isBlank(), what + ": fault without message");
+      check(expected.naming().isEmpty()
+              || expected.naming().stream().anyMatch(v -> f.getMessage().contains(v)),
+          what + ": the message of " + f.faultType() + " names none of the offending values "
+              + expected.naming() + ": " + f.getMessage());
       if (f instanceof InvalidArgumentException ia) {
         check(expected.properties().contains(ia.invalidProperty()), what
             + ": InvalidArgument with invalidProperty " + ia.invalidProperty() + ", expected "
