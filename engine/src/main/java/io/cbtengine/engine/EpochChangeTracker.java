@@ -217,6 +217,7 @@ final class EpochChangeTracker implements ChangeTracker {
     synchronized (this) {
       closed = true;
     }
+    freezer.abandon();
     for (EpochTrackedDisk d : disks.values()) {
       d.closeFiles();
     }

@@ -4,6 +4,7 @@ import io.cbtengine.engine.write.DenseEpochBitmap;
 import io.cbtengine.engine.write.WriterGate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The epochs of one tracking generation of a disk: epoch 1 starts when tracking starts, and the
@@ -170,8 +171,14 @@ public final class EpochLog {
 
   /**
    * The blocks written after point {@code from} and at or before point {@code to}: the union of
-   * epochs {@code from + 1 .. to}, freezing them first if needed. The last answer is cached, so a
-   * client paging through one interval pays for the union once.
+   * epochs {@code from + 1 .. to}, freezing them first if needed.
+   *
+   * <p>Cost: an interval is split into aligned groups of 4096, 256 and 16 epochs whose unions are
+   * computed once and kept ({@link #summary}), plus at most 15 single epochs at each end of each
+   * level, so a query over thousands of epochs ORs a few dozen bitmaps. The last answer is also
+   * cached, so a client paging through one interval pays for the union once.
+   *
+   * @throws EpochLostException if an epoch of the interval was lost in an unclean stop
    */
   public BlockSet union(long from, long to) {
     if (from >= to) {
@@ -181,21 +188,67 @@ public final class EpochLog {
     if (c != null && c.from == from && c.to == to) {
       return c.blocks;
     }
-    List<BlockSet> parts = new ArrayList<>((int) Math.min(to - from, 1 << 16));
-    for (long k = from + 1; k <= to; k++) {
-      BlockSet b = epoch(k).frozen(); // throws EpochLostException for a lost epoch
+    List<BlockSet> parts = new ArrayList<>();
+    long k = from + 1;
+    while (k <= to) {
+      int level = SUMMARY_LEVELS;
+      while (level > 0) {
+        long size = 1L << (SUMMARY_SHIFT * level);
+        if ((k - 1) % size == 0 && k - 1 + size <= to) {
+          break;
+        }
+        level--;
+      }
+      BlockSet b =
+          level == 0
+              ? epoch(k).frozen()
+              : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
       if (!b.isEmpty()) {
         parts.add(b);
       }
+      k += 1L << (SUMMARY_SHIFT * level);
     }
     BlockSet u = BlockSet.union(parts);
     cache = new CachedUnion(from, to, u);
     return u;
   }
 
-  /** Heap bytes of every epoch, open and closed. */
+  /** log2 of the fan-out of the summary levels: groups of 16, 256 and 4096 epochs. */
+  private static final int SUMMARY_SHIFT = 4;
+
+  private static final int SUMMARY_LEVELS = 3;
+
+  private final ConcurrentHashMap<Long, BlockSet> summaries = new ConcurrentHashMap<>();
+
+  /**
+   * The union of the closed epochs {@code group * 16^level + 1 .. (group + 1) * 16^level}, computed
+   * from the level below on first use and kept (closed epochs never change).
+   */
+  private BlockSet summary(int level, long group) {
+    long key = ((long) level << 56) | group;
+    BlockSet s = summaries.get(key);
+    if (s != null) {
+      return s;
+    }
+    List<BlockSet> parts = new ArrayList<>(1 << SUMMARY_SHIFT);
+    long first = group << SUMMARY_SHIFT;
+    for (long child = first; child < first + (1 << SUMMARY_SHIFT); child++) {
+      BlockSet b = level == 1 ? epoch(child + 1).frozen() : summary(level - 1, child);
+      if (!b.isEmpty()) {
+        parts.add(b);
+      }
+    }
+    s = BlockSet.union(parts);
+    summaries.putIfAbsent(key, s);
+    return s;
+  }
+
+  /** Heap bytes of every epoch, open and closed, and of the summaries. */
   public long sizeInBytes() {
     long bytes = 0;
+    for (BlockSet s : summaries.values()) {
+      bytes += s.sizeInBytes();
+    }
     long n = open.number();
     Epoch[] arr = epochs;
     for (int k = 1; k <= n && k < arr.length; k++) {
