@@ -126,7 +126,9 @@ final class ByteRangeSet {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ByteRangeSet s && Arrays.equals(starts, s.starts) && Arrays.equals(ends, s.ends);
+    return o instanceof ByteRangeSet s
+        && Arrays.equals(starts, s.starts)
+        && Arrays.equals(ends, s.ends);
   }
 
   @Override

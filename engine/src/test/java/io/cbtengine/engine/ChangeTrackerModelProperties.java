@@ -150,7 +150,8 @@ class ChangeTrackerModelProperties {
 
     @Override
     public Arbitrary<Transformer<World>> transformer() {
-      return dice().map(d -> Transformer.mutate(name + " " + d, w -> w.step(name, () -> run(w, d))));
+      return dice().map(
+          d -> Transformer.mutate(name + " " + d, w -> w.step(name, () -> run(w, d))));
     }
 
     abstract void run(World w, Dice d);
@@ -629,7 +630,8 @@ class ChangeTrackerModelProperties {
     void run(World w, Dice d) {
       OpenScope s = w.scopes.get(d.pick(w.scopes.size()));
       w.log("close scope [" + s.offset + "+" + s.length + "] of " + s.disk.id
-          + (s.closes > 0 ? " again" : "") + (w.disks.get(s.disk.id) != s.disk ? " (disk gone)" : ""));
+          + (s.closes > 0 ? " again" : "")
+          + (w.disks.get(s.disk.id) != s.disk ? " (disk gone)" : ""));
       s.scope.close();
       s.closes++;
       // Keep a closed scope around now and then, to close it twice.
@@ -927,8 +929,8 @@ class ChangeTrackerModelProperties {
       if (parsed == null) {
         from = -1;
       } else {
-        Integer index = parsed.sameGeneration(g.id) ? g.snapshotIndexBySequence.get(parsed.sequence())
-            : null;
+        Integer index = parsed.sameGeneration(g.id)
+            ? g.snapshotIndexBySequence.get(parsed.sequence()) : null;
         if (index == null || index > target.index()) {
           Statistics.label("query outcome").collect("FileFault");
           FileFaultException e = (FileFaultException) expect(
@@ -957,8 +959,8 @@ class ChangeTrackerModelProperties {
         check(result.changed().isEmpty(), "changeId of the queried snapshot itself must give an "
             + "empty answer, got " + result.changed() + " from " + call);
       }
-      Statistics.label("query outcome").collect(
-          from < 0 ? "answered *" : from == target.index() ? "answered (same snapshot)" : "answered");
+      Statistics.label("query outcome").collect(from < 0 ? "answered *"
+          : from == target.index() ? "answered (same snapshot)" : "answered");
       Statistics.label("replies per query").collect(Math.min(result.replies().size(), 10));
     }
   }
@@ -1035,7 +1037,8 @@ class ChangeTrackerModelProperties {
       case 14: // a generation nobody issued
         return ChangeId.of(0x0123456789abcdefL + d.pick(DICE), d.pick(DICE), 1).toString();
       case 15: { // upper-case hex, or leading zeros in the sequence: the same changeId
-        ChangeId c = current.isEmpty() ? g.id : current.get(d.pick(current.size())).info().changeId();
+        ChangeId c = current.isEmpty()
+            ? g.id : current.get(d.pick(current.size())).info().changeId();
         return d.chance(50) ? c.toString().toUpperCase(Locale.ROOT)
             : c.generationText() + "/000" + c.sequence();
       }

@@ -267,7 +267,8 @@ class ChangeTrackerScenarioTest {
     InvalidArgumentException badStart = assertThrows(InvalidArgumentException.class,
         () -> disk.queryChangedDiskAreas(s.id(), -1, neverIssued));
     assertEquals("startOffset", badStart.invalidProperty());
-    assertThrows(FileFaultException.class, () -> disk.queryChangedDiskAreas(s.id(), 0, neverIssued));
+    assertThrows(FileFaultException.class,
+        () -> disk.queryChangedDiskAreas(s.id(), 0, neverIssued));
     // tracking disabled before an unknown snapshot
     disk.disableChangeTracking();
     assertThrows(InvalidStateException.class, () -> disk.queryChangedDiskAreas(unknown, -1, "x"));
@@ -314,7 +315,8 @@ class ChangeTrackerScenarioTest {
     assertEquals(List.of(third), disk.snapshots());
     assertEquals(ranges(1 * MiB, 1 * MiB + 4096, 2 * MiB, 2 * MiB + 4096),
         changed(disk, third, first.changeId().toString()));
-    assertEquals(ranges(2 * MiB, 2 * MiB + 4096), changed(disk, third, second.changeId().toString()));
+    assertEquals(ranges(2 * MiB, 2 * MiB + 4096),
+        changed(disk, third, second.changeId().toString()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -380,7 +382,8 @@ class ChangeTrackerScenarioTest {
     PagingClient.Result r = PagingClient.queryAll(disk, s.id(), 0, "*");
 
     assertEquals(1, r.replies().size(), "default shaping answers a 1 GiB disk in one reply");
-    assertEquals(List.of(new DiskChangeExtent(1 * MiB, blockSize)), r.replies().get(0).changedArea());
+    assertEquals(List.of(new DiskChangeExtent(1 * MiB, blockSize)),
+        r.replies().get(0).changedArea());
   }
 
   @Test

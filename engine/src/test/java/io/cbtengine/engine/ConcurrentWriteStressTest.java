@@ -272,9 +272,10 @@ class ConcurrentWriteStressTest {
     }
 
     // Printed for the reader, never asserted: how much the run exercised, and the longest cut.
-    System.out.printf("stress" + (deleteSnapshots ? " with deletes" : "") + ": %d writes, %d snapshots, %d concurrent queries, %d write/snapshot"
-        + " overlaps checked, longest createSnapshot %d us%n", WRITERS * OPS_PER_WRITER, last,
-        queries.get(), scopedAcrossSnapshots, longestSnapshotNanos[0] / 1000);
+    System.out.printf("stress%s: %d writes, %d snapshots, %d concurrent queries, %d write/snapshot"
+            + " overlaps checked, longest createSnapshot %d us%n",
+        deleteSnapshots ? " with deletes" : "", WRITERS * OPS_PER_WRITER, last, queries.get(),
+        scopedAcrossSnapshots, longestSnapshotNanos[0] / 1000);
   }
 
   private static void guarded(AtomicReference<Throwable> failure, CountDownLatch go,

@@ -35,7 +35,8 @@ final class ReplyInvariants {
     check(r.startOffset() == requestedStart, "startOffset differs from the request" + where);
     check(r.length() > 0, "window length not positive" + where);
     check(r.end() <= capacity && r.end() > 0, "window ends past the capacity" + where);
-    check(r.length() <= maxWindowBytes, "window longer than maxWindowBytes=" + maxWindowBytes + where);
+    check(r.length() <= maxWindowBytes,
+        "window longer than maxWindowBytes=" + maxWindowBytes + where);
     check(r.changedArea().size() <= maxExtentsPerReply,
         "more extents than maxExtentsPerReply=" + maxExtentsPerReply + where);
 
