@@ -213,6 +213,22 @@ class ChangeTrackerScenarioTest {
     assertThrows(InvalidStateException.class, () -> disk.recordWrite(0, 4096));
   }
 
+  @Test
+  void writeScopeClose_afterEngineCloseOrDiskDelete_throwsNothing() {
+    TrackedDisk disk = engine.createDisk(DISK, 1 * GiB, EMPTY_4K);
+    TrackedDisk other = engine.createDisk(DiskId.of("other"), 1 * GiB, EMPTY_4K);
+    WriteScope onDeleted = other.beginWrite(0, 4096);
+    WriteScope onClosed = disk.beginWrite(0, 4096);
+
+    engine.deleteDisk(other.id());
+    onDeleted.close();
+    engine.close();
+    closed = true;
+
+    onClosed.close();
+    onClosed.close();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Faults of the query, in the contract's order
   // ---------------------------------------------------------------------------------------------
