@@ -1,5 +1,10 @@
 package io.cbtengine.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.jqwik.api.state.ActionChainArbitrary;
 import io.cbtengine.api.CbtFault;
 import io.cbtengine.api.ChangeId;
 import io.cbtengine.api.ChangeTracker;
@@ -69,9 +74,33 @@ class ChangeTrackerModelProperties {
     world.closeEngine_everyCall_invalidState();
   }
 
+  /**
+   * The same model against a persistent engine ({@code CbtEngine.open}), with one more action:
+   * close the engine cleanly and open its directory again. A clean close must lose nothing and
+   * add nothing: after the reopen every call must agree with the same model.
+   */
+  @Property(tries = 60)
+  void operations_withCloseAndReopen_persistentEngineAgreesWithModel(
+      @ForAll("persistentChains") ActionChain<World> chain) {
+    World world = chain.run();
+    Statistics.label("reopens per chain").collect(Math.min(world.reopens, 5));
+    world.closeEngine_everyCall_invalidState();
+  }
+
+  @Provide
+  Arbitrary<ActionChain<World>> persistentChains() {
+    return withActions(ActionChain.<World>startWith(World::persistent))
+        .withAction(3, new Reopen())
+        .withMaxTransformations(50);
+  }
+
   @Provide
   Arbitrary<ActionChain<World>> operationChains() {
-    return ActionChain.<World>startWith(World::new)
+    return withActions(ActionChain.<World>startWith(World::new)).withMaxTransformations(60);
+  }
+
+  private static ActionChainArbitrary<World> withActions(ActionChainArbitrary<World> chain) {
+    return chain
         .withAction(2, new CreateDisk())
         .withAction(1, new DeleteDisk())
         .withAction(16, new Write())
@@ -83,8 +112,7 @@ class ChangeTrackerModelProperties {
         .withAction(1, new DisableTracking())
         .withAction(1, new EnableTracking())
         .withAction(12, new Query())
-        .withAction(1, new Lookups())
-        .withMaxTransformations(60);
+        .withAction(1, new Lookups());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -265,7 +293,31 @@ class ChangeTrackerModelProperties {
 
   /** The engine under test together with the model, the trace of what ran, and open scopes. */
   static final class World {
-    final ChangeTracker engine = ReferenceChangeTracker.underTest();
+    /** Where persistent worlds keep their engines: under target/, removed by mvn clean. */
+    static final Path PERSISTENT_ROOT = Path.of("target", "model-engines");
+
+    ChangeTracker engine;
+    final Path directory;
+    int reopens;
+
+    World() {
+      this.engine = ReferenceChangeTracker.underTest();
+      this.directory = null;
+    }
+
+    private World(Path directory) {
+      this.directory = directory;
+      this.engine = CbtEngine.open(directory);
+    }
+
+    static World persistent() {
+      try {
+        Files.createDirectories(PERSISTENT_ROOT);
+        return new World(Files.createTempDirectory(PERSISTENT_ROOT, "model-"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     final LinkedHashMap<DiskId, ModelDisk> disks = new LinkedHashMap<>();
     final List<ModelSnapshot> history = new ArrayList<>();
     final List<OpenScope> scopes = new ArrayList<>();
@@ -385,6 +437,31 @@ class ChangeTrackerModelProperties {
   // ---------------------------------------------------------------------------------------------
   // Actions
   // ---------------------------------------------------------------------------------------------
+
+  /** Closes every open scope, closes the engine cleanly and opens its directory again. */
+  static final class Reopen extends DiceAction {
+    Reopen() {
+      super("close and reopen");
+    }
+
+    @Override
+    public boolean precondition(World w) {
+      return w.directory != null;
+    }
+
+    @Override
+    void run(World w, Dice d) {
+      // A hypervisor drains its I/O before a clean shutdown: no scope stays open across it.
+      for (OpenScope s : w.scopes) {
+        s.scope.close();
+      }
+      w.scopes.clear();
+      w.engine.close();
+      w.engine = CbtEngine.open(w.directory);
+      w.reopens++;
+      w.log("close and reopen " + w.directory);
+    }
+  }
 
   static final class CreateDisk extends DiceAction {
     CreateDisk() {
