@@ -85,6 +85,7 @@ class ChangeTrackerModelProperties {
     World world = chain.run();
     Statistics.label("reopens per chain").collect(Math.min(world.reopens, 5));
     world.closeEngine_everyCall_invalidState();
+    world.deleteDirectory();
   }
 
   @Provide
@@ -308,6 +309,20 @@ class ChangeTrackerModelProperties {
     private World(Path directory) {
       this.directory = directory;
       this.engine = CbtEngine.open(directory);
+    }
+
+    /** Removes a persistent world's directory (kept when a property fails, for inspection). */
+    void deleteDirectory() {
+      if (directory == null) {
+        return;
+      }
+      try (var paths = Files.walk(directory)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     static World persistent() {
