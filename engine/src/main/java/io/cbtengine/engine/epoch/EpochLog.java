@@ -1,7 +1,6 @@
 package io.cbtengine.engine.epoch;
 
 import io.cbtengine.engine.write.DenseEpochBitmap;
-import io.cbtengine.engine.write.WriterGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,30 +15,33 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ol>
  *   <li>Read the open epoch {@code e} (a volatile read).
- *   <li>Fast path: if every block of the write is already marked in {@code e}, return. The bits
- *       are in {@code e} and stay there until it is frozen.
- *   <li>Otherwise enter {@code e}'s {@link WriterGate} and re-read the open epoch. If it is no
- *       longer {@code e}, exit and start again from step 1.
- *   <li>Mark the blocks in {@code e}'s dense bitmap (check before set, atomic OR), then exit.
+ *   <li>If some block of the write is not yet marked in {@code e}: record the intent (persistent
+ *       engines, see {@link IntentLog}), then mark the blocks (check before set, atomic OR).
+ *   <li>Re-read the open epoch. If it is still {@code e}, return. Otherwise a cut happened
+ *       meanwhile: repeat from step 2 with the new open epoch.
  * </ol>
  *
  * <p>The snapshot, in {@link #cut}, under the disk's lock (so at most one cut at a time):
  *
  * <ol>
- *   <li>Creates epoch {@code k + 1} and publishes it as open (a volatile write). From here on no
- *       writer passes the re-check of step 3 with epoch {@code k}.
+ *   <li>Creates epoch {@code k + 1} and publishes it as open (a volatile write).
  *   <li>Publishes {@code k} as the last cut sequence; queries may now read epoch {@code k}.
  *   <li>Hands epoch {@code k} to the freezer and returns, without waiting for anything.
  * </ol>
  *
- * <p>The freezer (or the first query that needs the epoch) waits for epoch {@code k}'s gate to
- * drain, then compresses it. Progress: writers never wait for a lock or for the freezer; a writer
- * retries step 1 at most once per concurrent cut. The freeze waits only for writers already
- * inside the gate, which each finish in a bounded number of steps.
+ * <p>Why no write is lost: a writer whose re-read (step 3) still saw {@code e} open did its atomic
+ * OR before the cut's volatile write, so the freezer, which reads the pages after the cut, sees
+ * the bits. A writer whose re-read saw a newer epoch marks that one too, and loops until a re-read
+ * confirms the epoch it marked is open. A mark that reaches epoch {@code k} after its freeze is
+ * therefore never the only copy. All the accesses involved are volatile or atomic, hence
+ * sequentially consistent.
+ *
+ * <p>Progress: writers never wait (no lock, no counter to drain); a writer repeats step 2 once per
+ * cut that overlaps it. The freezer never waits for writers either.
  *
  * <p>Not guaranteed: a {@code recordWrite} that runs concurrently with a cut may land on either
- * side of it. Writes whose data may land after a snapshot must use write scopes (see {@code
- * EpochTrackedDisk}).
+ * side of it, or both. Writes whose data may land after a snapshot must use write scopes (see
+ * {@code EpochTrackedDisk}).
  *
  * <p>Thread-safety: {@link #mark} from any thread, without locks; {@link #cut} under the owner's
  * lock; the read methods from any thread.
@@ -91,31 +93,22 @@ public final class EpochLog {
 
   /** Marks blocks {@code first..last} in the open epoch; see the protocol above. */
   public void mark(long first, long last) {
-    // Step 2, the fast path: blocks already dirty in the open epoch cost plain reads.
     Epoch e = open;
-    DenseEpochBitmap d = e.dense();
-    if (d != null && d.allMarked(first, last)) {
-      return;
-    }
-
-    int stripe = WriterGate.stripe();
     while (true) {
-      e = open;
-      WriterGate gate = e.gate();
-      gate.enter(stripe);
-      try {
-        if (open == e) {
-          // Inside the gate the epoch cannot freeze: log the intent durably, then mark.
-          IntentLog intents = e.intentLog();
-          if (intents != null) {
-            intents.ensureLogged(first, last);
-          }
-          e.dense().mark(first, last);
-          return;
+      DenseEpochBitmap d = e.dense();
+      if (d != null && !d.allMarked(first, last)) {
+        IntentLog intents = e.intentLog();
+        if (intents != null) {
+          intents.ensureLogged(first, last);
         }
-      } finally {
-        gate.exit(stripe);
+        d.mark(first, last);
       }
+      // Step 3: the epoch marked (or found marked) must still be open, else mark the new one.
+      Epoch now = open;
+      if (now == e && d != null) {
+        return;
+      }
+      e = now;
     }
   }
 

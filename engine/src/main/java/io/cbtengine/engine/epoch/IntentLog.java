@@ -5,8 +5,8 @@ package io.cbtengine.engine.epoch;
  * region holding it is recorded durably, so that after an unclean stop the epoch can be rebuilt as
  * the union of its regions (false positives, no miss).
  *
- * <p>Thread-safety: {@link #ensureLogged} is called concurrently by writers inside the epoch's
- * gate; implementations group-commit and must be cheap for regions already logged.
+ * <p>Thread-safety: {@link #ensureLogged} is called concurrently by writers; implementations
+ * group-commit and must be cheap for regions already logged.
  */
 public interface IntentLog {
   /**
@@ -17,4 +17,10 @@ public interface IntentLog {
    *     not recorded and the caller must not mark it
    */
   void ensureLogged(long first, long last);
+
+  /**
+   * Closes the log once its epoch is durable in another form. Later {@link #ensureLogged} calls
+   * return at once: a writer still marking the old epoch then marks the open one too.
+   */
+  void close();
 }

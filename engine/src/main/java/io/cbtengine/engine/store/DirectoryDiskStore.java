@@ -163,6 +163,9 @@ final class DirectoryDiskStore implements DiskStore {
     long k = epoch.number();
     try {
       EpochFile.write(epochFile(g, k), high, low, k, epoch.frozen());
+      if (epoch.intentLog() != null) {
+        epoch.intentLog().close();
+      }
       Files.deleteIfExists(intentFile(g, k));
       Files.deleteIfExists(openFile(g, k));
     } catch (IOException | RuntimeException e) {
@@ -183,9 +186,15 @@ final class DirectoryDiskStore implements DiskStore {
           EpochFile.write(epochFile(g, k), high, low, k, e.frozen());
           Files.deleteIfExists(intentFile(g, k));
         }
+        if (e.intentLog() != null) {
+          e.intentLog().close();
+        }
       }
       Epoch open = log.cut(null);
       EpochFile.write(openFile(g, open.number()), high, low, open.number(), open.freeze());
+      if (open.intentLog() != null) {
+        open.intentLog().close();
+      }
     } catch (IOException e) {
       throw fault("save epochs on close", g, e);
     }

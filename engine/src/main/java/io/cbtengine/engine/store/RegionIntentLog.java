@@ -127,11 +127,14 @@ final class RegionIntentLog implements IntentLog {
   public void ensureLogged(long first, long last) {
     long r0 = first >>> regionShift;
     long r1 = last >>> regionShift;
-    if (durableRegions.allMarked(r0, r1)) {
+    if (closed || durableRegions.allMarked(r0, r1)) {
       return;
     }
     lock.lock();
     try {
+      if (closed) {
+        return; // the epoch is on disk; the writer marks the open epoch too
+      }
       long ticket = append(r0, r1);
       awaitDurable(ticket);
     } catch (IOException e) {
@@ -200,7 +203,8 @@ final class RegionIntentLog implements IntentLog {
     }
   }
 
-  void close() {
+  @Override
+  public void close() {
     lock.lock();
     try {
       closed = true;

@@ -22,8 +22,8 @@ import org.roaringbitmap.RoaringBitmapWriter;
  *
  * <p>Thread-safety: {@link #mark} may be called by any number of threads at once; bits only ever go
  * from 0 to 1 (check before set, then an atomic OR, so an already-written block costs a plain
- * read). {@link #toBlockSet()} must only be called once writers are drained (see {@link
- * WriterGate}); it then sees every bit set before the drain.
+ * read). {@link #toBlockSet()} may run while late writers still mark: it sees every bit set before
+ * the epoch was cut (see the protocol in {@code EpochLog}).
  */
 public final class DenseEpochBitmap {
   /** log2 of the bits per page. */
@@ -164,8 +164,8 @@ public final class DenseEpochBitmap {
   }
 
   /**
-   * Compresses the marked blocks into a run-optimized {@link BlockSet}. Call only after writers
-   * are drained; the bitmap must not be marked afterwards.
+   * Compresses the marked blocks into a run-optimized {@link BlockSet}. Call only once the epoch
+   * is cut; bits set during or after the call may be missed, and are marked elsewhere too.
    */
   public BlockSet toBlockSet() {
     int chunks = (int) ((MAX_BLOCKS + BlockSet.CHUNK_BLOCKS - 1) >>> BlockSet.CHUNK_SHIFT);

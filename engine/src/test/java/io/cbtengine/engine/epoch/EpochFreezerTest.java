@@ -13,6 +13,7 @@ class EpochFreezerTest {
   @Test
   void submit_freezerStuck_submittersKeepTheBacklogBounded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stuck = new CountDownLatch(1);
     AtomicInteger persisted = new AtomicInteger();
     List<Epoch> epochs = new ArrayList<>();
     try (EpochFreezer freezer = new EpochFreezer()) {
@@ -24,6 +25,7 @@ class EpochFreezerTest {
         boolean first = i == 0;
         freezer.submit(cut, () -> {
           if (first) {
+            stuck.countDown();
             try {
               release.await();
             } catch (InterruptedException e) {
@@ -32,6 +34,10 @@ class EpochFreezerTest {
           }
           persisted.incrementAndGet();
         });
+        if (first) {
+          // The freezer thread itself is now stuck on the first epoch.
+          assertTrue(stuck.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
         assertTrue(freezer.backlog() <= EpochFreezer.MAX_BACKLOG,
             "backlog " + freezer.backlog() + " after " + (i + 1) + " submits");
       }
