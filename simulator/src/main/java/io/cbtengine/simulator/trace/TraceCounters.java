@@ -30,6 +30,12 @@ public final class TraceCounters {
     skips[reason.ordinal()]++;
   }
 
+  /** Turns a write already counted into a skip, when the replay rejects what the reader took. */
+  public void moveWriteToSkip(SkipReason reason) {
+    writes--;
+    skips[reason.ordinal()]++;
+  }
+
   /** Adds every count of {@code other} to this one. */
   public void add(TraceCounters other) {
     reads += other.reads;
