@@ -35,7 +35,7 @@ public record SimulationConfig(
   }
 
   /** The options every disk is created with. */
-  DiskOptions diskOptions() {
+  public DiskOptions diskOptions() {
     DiskOptions.Builder b = DiskOptions.builder().initiallyEmpty(true);
     if (blockSize > 0) {
       b.blockSize(blockSize);
