@@ -15,8 +15,8 @@ public final class ReportFormat {
 
   /** The report as an aligned two-column table, without the verdict line. */
   public static void table(SimulationReport r, PrintWriter out) {
-    out.println("workload        " + r.workload());
-    out.println("settings        " + r.settings());
+    row(out, "workload", "%s", r.workload());
+    row(out, "settings", "%s", r.settings());
     row(out, "requests read", "%,d (reads %,d, writes %,d, skipped %,d)",
         r.requests(), r.reads(), r.requests() - r.reads() - r.skippedTotal(), r.skippedTotal());
     for (Map.Entry<?, Long> e : sortedSkips(r).entrySet()) {
@@ -70,7 +70,7 @@ public final class ReportFormat {
   }
 
   private static void row(PrintWriter out, String label, String format, Object... args) {
-    out.printf(Locale.ROOT, "%-16s%s%n", label, String.format(Locale.ROOT, format, args));
+    out.printf(Locale.ROOT, "%-18s%s%n", label, String.format(Locale.ROOT, format, args));
   }
 
   private static String bytes(long b) {
