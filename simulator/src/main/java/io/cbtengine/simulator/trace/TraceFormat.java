@@ -22,8 +22,9 @@ import java.util.Locale;
  *
  * <p>Detection opens the file with every reader in turn, lets it parse the first {@value
  * #SAMPLE_RECORDS} records of at most {@value #SAMPLE_BYTES} decompressed bytes, and keeps the
- * formats for which at least one request parsed and at least 80 % of the requests were not
- * skipped. Of these the one that parsed the most requests wins; a tie goes to the format declared
+ * formats for which at least one record parsed and at least 80 % of the records had the format's
+ * shape (a malformed record, an unknown opcode or a truncated record counts against a format; a
+ * zero or negative size does not). Of these the one that parsed the most requests wins; a tie goes to the format declared
  * first.
  */
 public enum TraceFormat {
@@ -108,8 +109,11 @@ public enum TraceFormat {
     List<String> tried = new ArrayList<>();
     for (TraceFormat f : values()) {
       TraceCounters c = f.sample(path);
-      long parsed = c.reads() + c.writes();
-      long considered = parsed + c.skippedTotal();
+      // Zero sizes and negative values come in the right shape; only misfits speak against.
+      long parsed =
+          c.reads() + c.writes() + c.skipped(SkipReason.ZERO_SIZE) + c.skipped(SkipReason.NEGATIVE);
+      long considered = parsed + c.skipped(SkipReason.MALFORMED)
+          + c.skipped(SkipReason.UNKNOWN_OPCODE) + c.skipped(SkipReason.TRUNCATED);
       boolean fits = parsed > 0 && parsed * 5 >= considered * 4;
       tried.add(
           String.format(
