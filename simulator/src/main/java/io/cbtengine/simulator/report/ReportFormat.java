@@ -52,11 +52,15 @@ public final class ReportFormat {
         r.queries());
     row(out, "replay", "%,.0f writes/s (%.2f s, of which backups and checks %.2f s)",
         r.writesPerSecond(), r.replayNanos() / 1e9, r.backupNanos() / 1e9);
-    if (r.engineHeapBytes() >= 0) {
-      row(out, "engine heap", "%s, %.3f B per tracked block (estimate: heap after GC with and "
+    if (r.engineHeapBytes() >= 0 && r.engineHeapCounted()) {
+      row(out, "engine memory", "%s at the end (peak %s), %.3f B per tracked block "
+          + "(the engine's own count of its tracking heap)", bytes(r.engineHeapBytes()),
+          bytes(r.engineHeapPeakBytes()), r.engineBytesPerBlock());
+    } else if (r.engineHeapBytes() >= 0) {
+      row(out, "engine memory", "%s, %.3f B per tracked block (estimate: heap after GC with and "
           + "without the engine)", bytes(r.engineHeapBytes()), r.engineBytesPerBlock());
     } else {
-      row(out, "engine heap", "not measured");
+      row(out, "engine memory", "not measured");
     }
     if (!r.verified()) {
       row(out, "missed", "%,d writes in %,d byte ranges; %,d malformed replies",
@@ -136,6 +140,8 @@ public final class ReportFormat {
       field(sb, "queryP99Micros", r.queryP99Nanos() / 1000.0);
       field(sb, "queryMaxMicros", r.queryMaxNanos() / 1000.0);
       field(sb, "engineHeapBytes", r.engineHeapBytes());
+      field(sb, "engineHeapPeakBytes", r.engineHeapPeakBytes());
+      field(sb, "engineHeapCounted", r.engineHeapCounted());
       field(sb, "engineBytesPerTrackedBlock", r.engineBytesPerBlock());
       sb.append("  \"backups\": [");
       for (int i = 0; i < r.backups().size(); i++) {
