@@ -21,7 +21,7 @@ public final class ReportFormat {
         r.requests(), r.reads(), r.requests() - r.reads() - r.skippedTotal(), r.skippedTotal());
     for (Map.Entry<?, Long> e : sortedSkips(r).entrySet()) {
       if (e.getValue() > 0) {
-        row(out, "  skipped: " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
+        row(out, "  " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
             "%,d", e.getValue());
       }
     }
@@ -74,7 +74,8 @@ public final class ReportFormat {
   }
 
   private static void row(PrintWriter out, String label, String format, Object... args) {
-    out.printf(Locale.ROOT, "%-18s%s%n", label, String.format(Locale.ROOT, format, args));
+    String padded = label.length() < 18 ? String.format(Locale.ROOT, "%-18s", label) : label + " ";
+    out.print(padded + String.format(Locale.ROOT, format, args) + System.lineSeparator());
   }
 
   private static String bytes(long b) {
