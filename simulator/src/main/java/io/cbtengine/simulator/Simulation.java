@@ -310,17 +310,7 @@ public final class Simulation {
       region.assign(w.offset(), Math.min(w.end(), capacity), Boolean.TRUE);
     }
     List<MissedRange> misses = new ArrayList<>(s.image.compareWithin(snapshot, region));
-    for (Write w : s.lastSnapshot.mustReportAfter()) {
-      reported.visit(
-          w.offset(),
-          Math.min(w.end(), capacity),
-          (a, b, v) -> {
-            if (v == null) {
-              misses.add(new MissedRange(s.id, a, b, w, null,
-                  "write in flight at the previous snapshot not reported in the next interval"));
-            }
-          });
-    }
+    misses.addAll(unreported(s.id, s.lastSnapshot.mustReportAfter(), reported, capacity));
     for (MissedRange m : misses) {
       if (missedRanges < config.maxMissesPrinted()) {
         out.println("MISSED WRITE backup=" + (s.backups + 1) + " " + m);
@@ -352,6 +342,28 @@ public final class Simulation {
     s.lastChangeId = info.changeId();
     s.lastSnapshot = snapshot;
     backupNanos += System.nanoTime() - start;
+  }
+
+  /**
+   * The bytes of {@code mustReport} (writes certainly open during the previous snapshot) that the
+   * reported extents of this backup leave out: the contract makes the engine report such a write
+   * in the interval after that snapshot.
+   */
+  static List<MissedRange> unreported(
+      String disk, List<Write> mustReport, ByteRangeMap<Boolean> reported, long capacity) {
+    List<MissedRange> misses = new ArrayList<>();
+    for (Write w : mustReport) {
+      reported.visit(
+          w.offset(),
+          Math.min(w.end(), capacity),
+          (a, b, v) -> {
+            if (v == null) {
+              misses.add(new MissedRange(disk, a, b, w, null,
+                  "write in flight at the previous snapshot not reported in the next interval"));
+            }
+          });
+    }
+    return misses;
   }
 
   /** What is wrong with a reply by the contract's invariants, or {@code null}. */

@@ -10,6 +10,9 @@ import io.cbtengine.api.DiskChangeInfo;
 import io.cbtengine.engine.CbtEngine;
 import io.cbtengine.simulator.report.BackupStats;
 import io.cbtengine.simulator.report.SimulationReport;
+import io.cbtengine.simulator.truth.ByteRangeMap;
+import io.cbtengine.simulator.truth.MissedRange;
+import io.cbtengine.simulator.truth.Write;
 import io.cbtengine.simulator.workload.SyntheticWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,5 +93,21 @@ class SimulationTest {
         .contains("not coalesced"));
     assertTrue(Simulation.replyProblem(new DiskChangeInfo(0, 256, List.of(a)), 0, 4096)
         .contains("outside the window"));
+  }
+
+  @Test
+  void unreported_inFlightWriteOnlyPartlyReported_restIsAMiss() {
+    Write w = new Write(9, "d", 4096, 8192, "t", 9);
+    ByteRangeMap<Boolean> reported = new ByteRangeMap<>();
+    reported.assign(0, 8192, Boolean.TRUE);
+    List<MissedRange> misses = Simulation.unreported("d", List.of(w), reported, 1 << 20);
+    assertEquals(1, misses.size());
+    assertEquals(8192, misses.get(0).start());
+    assertEquals(12288, misses.get(0).end());
+    assertTrue(misses.get(0).reason().contains("not reported in the next interval"));
+    reported.assign(8192, 65536, Boolean.TRUE);
+    assertEquals(List.of(), Simulation.unreported("d", List.of(w), reported, 1 << 20));
+    // Clipped to the capacity of the snapshot.
+    assertEquals(List.of(), Simulation.unreported("d", List.of(w), new ByteRangeMap<>(), 4096));
   }
 }
