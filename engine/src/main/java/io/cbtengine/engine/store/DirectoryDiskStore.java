@@ -91,7 +91,7 @@ final class DirectoryDiskStore implements DiskStore {
     }
     Path file = intentFile(generationDir(high, low), epoch);
     try {
-      return RegionIntentLog.create(file, high, low, epoch, regionShift);
+      return RegionIntentLog.create(file, high, low, epoch, regionShift, false);
     } catch (IOException e) {
       throw fault("create write-intent log", file, e);
     }
@@ -103,7 +103,7 @@ final class DirectoryDiskStore implements DiskStore {
       return null;
     }
     return RegionIntentLog.create(
-        intentFile(generationDir(high, low), epoch), high, low, epoch, regionShift);
+        intentFile(generationDir(high, low), epoch), high, low, epoch, regionShift, true);
   }
 
   @Override
@@ -218,13 +218,17 @@ final class DirectoryDiskStore implements DiskStore {
     return EpochFile.read(epochFile(generationDir(high, low), k), high, low, k);
   }
 
-  BlockSet readIntents(long high, long low, long k) {
-    return RegionIntentLog.readBlocks(
+  RegionIntentLog.Content readIntents(long high, long low, long k) {
+    return RegionIntentLog.read(
         intentFile(generationDir(high, low), k), high, low, k, regionShift);
   }
 
   BlockSet readOpen(long high, long low, long k) {
     return EpochFile.read(openFile(generationDir(high, low), k), high, low, k);
+  }
+
+  void writeEpoch(long high, long low, long k, BlockSet content) throws IOException {
+    EpochFile.write(epochFile(generationDir(high, low), k), high, low, k, content);
   }
 
   void writeOpen(long high, long low, long k, BlockSet content) throws IOException {

@@ -411,13 +411,15 @@ public final class DirectoryStore implements AutoCloseable {
           resetGeneration(store, notes), store, notes);
     }
 
-    // Step 2: closed epochs.
+    // Step 2: closed epochs; one rebuilt from its logs is written as an epoch file at once, so
+    // that its logs may go.
     List<Epoch> closed = new ArrayList<>();
     for (long k = 1; k <= lastSeq; k++) {
       BlockSet b = store.readEpoch(high, low, k);
       if (b == null) {
-        b = store.readIntents(high, low, k);
+        b = fromLogs(store, high, low, k, false);
         if (b != null) {
+          store.writeEpoch(high, low, k, b);
           notes.add("epoch " + k + " rebuilt from its write-intent log");
         }
       }
@@ -431,28 +433,12 @@ public final class DirectoryStore implements AutoCloseable {
 
     // Step 3: the open epoch.
     long k = lastSeq + 1;
-    BlockSet saved = store.readOpen(high, low, k);
-    BlockSet intents = store.readIntents(high, low, k);
-    // After a clean close the saved content suffices; after a crash only the intent log covers
-    // the writes since the last open.
-    boolean recoverable = wasClean ? (saved != null || intents != null) : intents != null;
-    if (!recoverable) {
+    BlockSet content = fromLogs(store, high, low, k, wasClean);
+    if (content == null) {
       notes.add("open epoch " + k + " cannot be recovered; tracking reset to a new generation");
       return new RecoveredDisk(diskId, created.order, capacity, created.options,
           resetGeneration(store, notes), store, notes);
     }
-    // A clean close saved the exact content; after a crash add the logged regions.
-    List<BlockSet> parts = new ArrayList<>();
-    if (saved != null) {
-      parts.add(saved);
-    }
-    if (intents != null && !(wasClean && saved != null)) {
-      parts.add(intents);
-      if (!wasClean && !intents.isEmpty()) {
-        notes.add("open epoch " + k + " rebuilt from its write-intent log (regions)");
-      }
-    }
-    BlockSet content = BlockSet.union(parts);
 
     // Step 4: save the recovered content, start a fresh intent log, pre-mark the open epoch.
     store.writeOpen(high, low, k, content);
@@ -464,6 +450,30 @@ public final class DirectoryStore implements AutoCloseable {
     List<RecoveredDisk.Snapshot> snaps = new ArrayList<>(live.values());
     return new RecoveredDisk(diskId, created.order, capacity, created.options,
         new RecoveredDisk.Generation(high, low, gen[2] != 0, log, snaps), store, notes);
+  }
+
+  /**
+   * The content of epoch {@code k} from the files other than its epoch file, or {@code null} if
+   * they do not account for every write: after a clean close, {@code open-k.cbte} alone; else the
+   * regions of {@code intent-k.log}, united with {@code open-k.cbte} when the log says it
+   * continues one.
+   */
+  private BlockSet fromLogs(DirectoryDiskStore store, long high, long low, long k, boolean clean) {
+    BlockSet saved = store.readOpen(high, low, k);
+    if (clean && saved != null) {
+      return saved;
+    }
+    if (!intentLogging) {
+      return null;
+    }
+    RegionIntentLog.Content intents = store.readIntents(high, low, k);
+    if (intents == null) {
+      return null;
+    }
+    if (!intents.basedOnOpenFile()) {
+      return intents.blocks();
+    }
+    return saved == null ? null : BlockSet.union(List.of(saved, intents.blocks()));
   }
 
   private static void premark(Epoch open, BlockSet content) {
