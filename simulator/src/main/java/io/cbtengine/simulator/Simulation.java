@@ -337,6 +337,7 @@ public final class Simulation {
             extents,
             replies,
             snapshot.inFlight().size(),
+            snapshot.mustReportAfter().size(),
             misses.size(),
             queryNanos));
     s.lastChangeId = info.changeId();

@@ -43,9 +43,11 @@ public final class ReportFormat {
     row(out, "replies", "%,d (%.1f per backup, max %,d)", r.replies(),
         (double) r.replies() / n, maxReplies);
     long inFlight = r.backups().stream().mapToLong(BackupStats::writesInFlight).sum();
+    long openThroughout =
+        r.backups().stream().mapToLong(BackupStats::writesOpenThroughout).sum();
     if (r.threads() > 0) {
-      row(out, "writes in flight", "%,d at snapshots, over %d writer threads", inFlight,
-          r.threads());
+      row(out, "writes in flight", "%,d possibly at snapshots, %,d certainly open throughout one "
+          + "(over %d writer threads)", inFlight, openThroughout, r.threads());
     }
     row(out, "query latency", "p50 %s, p99 %s, max %s (%,d queries)",
         micros(r.queryP50Nanos()), micros(r.queryP99Nanos()), micros(r.queryMaxNanos()),
@@ -160,6 +162,7 @@ public final class ReportFormat {
         sb.append(", \"extents\": ").append(b.extents());
         sb.append(", \"replies\": ").append(b.replies());
         sb.append(", \"writesInFlight\": ").append(b.writesInFlight());
+        sb.append(", \"writesOpenThroughout\": ").append(b.writesOpenThroughout());
         sb.append(", \"missedRanges\": ").append(b.missedRanges());
         sb.append(", \"queryMicros\": ").append(number(b.queryNanos() / 1000.0));
         sb.append('}');
@@ -174,7 +177,8 @@ public final class ReportFormat {
   public static void csv(SimulationReport r, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("disk,backup,full,snapshot,from_change_id,capacity,bytes_changed,bytes_reported,"
-          + "false_positive_percent,extents,replies,writes_in_flight,missed_ranges,query_micros\n");
+          + "false_positive_percent,extents,replies,writes_in_flight,writes_open_throughout,"
+          + "missed_ranges,query_micros\n");
       for (BackupStats b : r.backups()) {
         w.write(String.join(",",
             csvText(b.disk()),
@@ -191,6 +195,7 @@ public final class ReportFormat {
             Long.toString(b.extents()),
             Long.toString(b.replies()),
             Integer.toString(b.writesInFlight()),
+            Integer.toString(b.writesOpenThroughout()),
             Integer.toString(b.missedRanges()),
             String.format(Locale.ROOT, "%.1f", b.queryNanos() / 1000.0)));
         w.write('\n');
