@@ -151,10 +151,10 @@ public final class Simulation {
           if (nextRoundAt == Long.MIN_VALUE) {
             nextRoundAt = event.timeNanos() + config.snapshotEveryNanos();
           } else if (latestTime >= nextRoundAt) {
+            // One round however far the clock jumped (traces have gaps, files their own epochs).
             due = true;
-            while (nextRoundAt <= latestTime) {
-              nextRoundAt += config.snapshotEveryNanos();
-            }
+            long every = config.snapshotEveryNanos();
+            nextRoundAt += ((latestTime - nextRoundAt) / every + 1) * every;
           }
         }
         if (due) {
