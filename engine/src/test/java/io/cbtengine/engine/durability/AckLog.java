@@ -17,6 +17,7 @@ import java.util.List;
  * <pre>
  * W disk offset length          a write (recordWrite or a closed scope) returned
  * S disk snapshotId changeId    createSnapshot returned
+ * P disk snapshotId             deleteSnapshot about to be called (it may or may not have run)
  * D disk snapshotId             deleteSnapshot returned
  * </pre>
  */

@@ -146,7 +146,7 @@ class CrashCampaignTest {
         switch (f[0]) {
           case "S" -> snaps.add(new Snap(i, f[1], f[2], f[3]));
           case "W" -> writes.add(new Write(i, f[1], Long.parseLong(f[2]), Long.parseLong(f[3])));
-          case "D" -> deleted.add(f[1] + "/" + f[2]);
+          case "P", "D" -> deleted.add(f[1] + "/" + f[2]);
           default -> fail("bad ack line " + String.join("|", f));
         }
       }

@@ -69,6 +69,8 @@ public final class CrashWorkload {
           List<SnapshotInfo> live = disk.snapshots();
           if (live.size() > 1) {
             SnapshotInfo victim = live.get(random.nextInt(live.size() - 1));
+            // Logged before the call: a kill between the call and its "D" line leaves it unknown.
+            log.append("P|" + disk.id() + "|" + victim.id());
             disk.deleteSnapshot(victim.id());
             log.append("D|" + disk.id() + "|" + victim.id());
           }
