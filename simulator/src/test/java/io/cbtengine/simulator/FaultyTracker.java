@@ -16,18 +16,32 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A broken engine for tests: the real in-memory engine, except that every {@code dropEvery}-th
- * reported extent of an incremental query is left out of the reply. A simulation on it must find
- * missed writes.
+ * A broken engine for tests: the real in-memory engine with one of two faults. With {@code
+ * dropEvery > 0}, every {@code dropEvery}-th reported extent of an incremental query is left out of
+ * the reply. With {@code ignoreScopes}, {@code beginWrite} only records the write, as {@code
+ * recordWrite} does, so a write open during a snapshot is not reported again after it. A
+ * simulation on either must find missed writes.
  */
-final class ExtentDroppingTracker implements ChangeTracker {
+final class FaultyTracker implements ChangeTracker {
   private final ChangeTracker engine = CbtEngine.inMemory();
   private final long dropEvery;
+  private final boolean ignoreScopes;
   private final AtomicLong extentsSeen = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
 
-  ExtentDroppingTracker(long dropEvery) {
+  FaultyTracker(long dropEvery, boolean ignoreScopes) {
     this.dropEvery = dropEvery;
+    this.ignoreScopes = ignoreScopes;
+  }
+
+  /** Drops every {@code dropEvery}-th extent of incremental replies. */
+  static FaultyTracker droppingExtents(long dropEvery) {
+    return new FaultyTracker(dropEvery, false);
+  }
+
+  /** Treats write scopes as plain recorded writes. */
+  static FaultyTracker ignoringScopes() {
+    return new FaultyTracker(0, true);
   }
 
   @Override
@@ -71,7 +85,7 @@ final class ExtentDroppingTracker implements ChangeTracker {
   }
 
   private DiskChangeInfo drop(DiskChangeInfo reply, String changeId) {
-    if (changeId.equals("*")) {
+    if (dropEvery == 0 || changeId.equals("*")) {
       return reply;
     }
     List<DiskChangeExtent> kept = new ArrayList<>();
@@ -134,6 +148,10 @@ final class ExtentDroppingTracker implements ChangeTracker {
 
     @Override
     public WriteScope beginWrite(long offset, long length) {
+      if (ignoreScopes) {
+        d.recordWrite(offset, length);
+        return () -> {};
+      }
       return d.beginWrite(offset, length);
     }
 
