@@ -107,8 +107,13 @@ public enum TraceFormat {
     TraceFormat best = null;
     long bestRequests = 0;
     List<String> tried = new ArrayList<>();
+    IOException readError = null;
     for (TraceFormat f : values()) {
-      TraceCounters c = f.sample(path);
+      Sample sample = f.sample(path);
+      TraceCounters c = sample.counters();
+      if (sample.error() != null) {
+        readError = sample.error();
+      }
       // Zero sizes and negative values come in the right shape; only misfits speak against.
       long parsed =
           c.reads() + c.writes() + c.skipped(SkipReason.ZERO_SIZE) + c.skipped(SkipReason.NEGATIVE);
@@ -123,6 +128,10 @@ public enum TraceFormat {
         bestRequests = parsed;
       }
     }
+    if (best == null && readError != null) {
+      throw new IOException(
+          "cannot read " + path + ": " + TraceInput.describe(readError), readError);
+    }
     if (best == null) {
       throw new TraceFormatException(
           "cannot detect the format of " + path + "; tried " + String.join(", ", tried)
@@ -131,26 +140,28 @@ public enum TraceFormat {
     return best;
   }
 
-  private TraceCounters sample(Path path) throws IOException {
+  private Sample sample(Path path) throws IOException {
+    TraceCounters counted = new TraceCounters();
     try (TraceReader reader =
         factory.create(
             new LimitedInputStream(TraceInput.open(path), SAMPLE_BYTES),
             path.getFileName().toString(),
             false)) {
-      TraceCounters c = reader.counters();
-      while (c.reads() + c.writes() + c.skippedTotal() < SAMPLE_RECORDS && reader.next() != null) {
+      counted = reader.counters();
+      while (counted.reads() + counted.writes() + counted.skippedTotal() < SAMPLE_RECORDS
+          && reader.next() != null) {
         // keep sampling
       }
-      return c;
+      return new Sample(counted, null);
+    } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+      throw e;
     } catch (IOException e) {
-      // A reader that cannot make sense of the bytes at all (e.g. corrupt compression) parses none.
-      if (e instanceof java.nio.file.NoSuchFileException
-          || e instanceof java.nio.file.AccessDeniedException) {
-        throw e;
-      }
-      return new TraceCounters();
+      // Corrupt or cut compressed data: judge the format on what parsed before it.
+      return new Sample(counted, e);
     }
   }
+
+  private record Sample(TraceCounters counters, IOException error) {}
 
   /** Creates a reader over a decompressed stream. */
   @FunctionalInterface

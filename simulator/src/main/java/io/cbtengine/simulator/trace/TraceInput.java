@@ -77,4 +77,12 @@ public final class TraceInput {
     }
     return Compression.NONE;
   }
+
+  /** A short description of a read failure, for messages that already name the file. */
+  public static String describe(IOException e) {
+    if (e instanceof java.io.EOFException) {
+      return "the data ends early (file cut short?)";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
 }

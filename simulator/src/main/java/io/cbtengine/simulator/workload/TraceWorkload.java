@@ -4,6 +4,7 @@ import io.cbtengine.simulator.trace.SkipReason;
 import io.cbtengine.simulator.trace.TraceCounters;
 import io.cbtengine.simulator.trace.TraceFormat;
 import io.cbtengine.simulator.trace.TraceFormatException;
+import io.cbtengine.simulator.trace.TraceInput;
 import io.cbtengine.simulator.trace.TraceReader;
 import io.cbtengine.simulator.trace.TraceWrite;
 import java.io.IOException;
@@ -108,6 +109,10 @@ public final class TraceWorkload implements Workload {
             break scan;
           }
         }
+      } catch (TraceFormatException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new IOException("cannot read " + files.get(i) + ": " + TraceInput.describe(e), e);
       }
     }
     List<DiskSpec> disks = new ArrayList<>();
@@ -161,7 +166,14 @@ public final class TraceWorkload implements Workload {
         fileIndex++;
         reader = formats.get(fileIndex).open(files.get(fileIndex), strict);
       }
-      TraceWrite w = reader.next();
+      TraceWrite w;
+      try {
+        w = reader.next();
+      } catch (TraceFormatException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new IOException("cannot read " + files.get(fileIndex) + ": " + TraceInput.describe(e), e);
+      }
       if (w == null) {
         finished.add(reader.counters());
         reader.close();

@@ -115,4 +115,20 @@ class CbtSimTest {
         "--disk-size", "1m", dir.resolve("vol.csv").toString());
     assertEquals(2, strictSize.exitCode, strictSize.toString());
   }
+
+  @Test
+  void replay_truncatedGzip_exitTwoNamingFile() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      for (int i = 0; i < 5000; i++) {
+        gz.write(("1538323200," + (i * 8) + ",8,1,7\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    byte[] all = bytes.toByteArray();
+    Path p = dir.resolve("cut.csv.gz");
+    Files.write(p, java.util.Arrays.copyOf(all, all.length / 2));
+    CliRunner r = CliRunner.run("replay", "--format", "tencent", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("cannot read ") && r.err.contains("cut.csv.gz"), r.toString());
+  }
 }
