@@ -172,7 +172,8 @@ public final class TraceWorkload implements Workload {
       } catch (TraceFormatException e) {
         throw e;
       } catch (IOException e) {
-        throw new IOException("cannot read " + files.get(fileIndex) + ": " + TraceInput.describe(e), e);
+        throw new IOException(
+            "cannot read " + files.get(fileIndex) + ": " + TraceInput.describe(e), e);
       }
       if (w == null) {
         finished.add(reader.counters());
