@@ -137,13 +137,17 @@ public final class EpochTrackedDisk implements TrackedDisk {
   @Override
   public WriteScope beginWrite(long offset, long length) {
     checkWrite(offset, length);
-    Generation g = generation;
-    if (length == 0 || g == null) {
+    if (length == 0) {
       return NO_SCOPE;
     }
+    // Registered even while tracking is disabled: if tracking is enabled and a snapshot taken
+    // while the scope is open, the data may land after that snapshot.
     Scope scope = new Scope(offset >>> blockShift, (offset + length - 1) >>> blockShift);
     scopes.add(scope);
-    g.log().mark(scope.first, scope.last);
+    Generation g = generation;
+    if (g != null) {
+      g.log().mark(scope.first, scope.last);
+    }
     return scope;
   }
 
