@@ -102,8 +102,11 @@ class VsphereJsonServerFaultsTest {
 
   @Test
   void call_malformedJson_isInvalidRequest() throws Exception {
-    for (String bad : new String[] {"{\"id\":", "{} trailing", "[1,2]", "\"text\"", "{\"id\":1,\"id\":2}",
-        "{\"id\":{\"_typeName\":\"ID\",\"id\":\"d1\"}}}"}) {
+    String[] bodies = {
+      "{\"id\":", "{} trailing", "[1,2]", "\"text\"", "{\"id\":1,\"id\":2}",
+      "{\"id\":{\"_typeName\":\"ID\",\"id\":\"d1\"}}}"
+    };
+    for (String bad : bodies) {
       fault(http.post(VSLM + "VslmRetrieveSnapshots", bad, session), 500, "InvalidRequest");
     }
   }
