@@ -126,7 +126,10 @@ final class SimDiskEndpoint {
     node.put("changeTrackingEnabled", d.changeTrackingEnabled());
     node.put("initiallyEmpty", o.initiallyEmpty());
     node.put("maxExtentsPerReply", o.maxExtentsPerReply());
-    node.put("maxWindowBytes", o.maxWindowBytes());
+    if (o.maxWindowBytes() != Long.MAX_VALUE) {
+      // Unlimited is left out: 2^63-1 does not survive clients that read numbers as doubles.
+      node.put("maxWindowBytes", o.maxWindowBytes());
+    }
     return node;
   }
 }

@@ -7,6 +7,7 @@ import io.cbtengine.api.DiskChangeExtent;
 import io.cbtengine.api.DiskChangeInfo;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The vSphere data objects the endpoint writes, in VI/JSON form: every object opens with its
@@ -53,8 +54,8 @@ final class VimJson {
     return node;
   }
 
-  /** An {@code xsd:dateTime} in UTC, as vSphere writes them. */
+  /** An {@code xsd:dateTime} in UTC to the millisecond, as vSphere writes them. */
   static String dateTime(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant);
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
   }
 }

@@ -29,7 +29,8 @@ class ServeLauncherTest {
     try (VsphereJsonServer server = ServeLauncher.start("127.0.0.1", 0, "backup", file,
         new PrintStream(out, true, StandardCharsets.UTF_8))) {
       String printed = out.toString(StandardCharsets.UTF_8);
-      Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk\\R").matcher(printed);
+      Pattern line = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk\\R");
+      Matcher m = line.matcher(printed);
       assertTrue(m.matches(), printed);
       assertEquals(server.port(), Integer.parseInt(m.group(1)));
       assertTrue(server.port() > 0);

@@ -58,7 +58,8 @@ class VsphereJsonServerConcurrencyTest {
         ok(clients[c].post("/cbt-sim/disks/disk-" + c + "/create",
             "{\"capacityBytes\":8388608,\"blockSize\":4096,\"maxExtentsPerReply\":1}",
             sessions[c]));
-        baseChangeIds[c] = details(clients[c], sessions[c], c, snapshot(clients[c], sessions[c], c));
+        String first = snapshot(clients[c], sessions[c], c);
+        baseChangeIds[c] = details(clients[c], sessions[c], c, first);
       }
 
       // 1,000 writes at once.
