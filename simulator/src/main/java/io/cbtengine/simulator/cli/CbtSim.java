@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "Without a subcommand, runs 'run'.",
       ""
     },
-    subcommands = {RunCommand.class, ReplayCommand.class, HelpCommand.class},
+    subcommands = {RunCommand.class, ReplayCommand.class, ServeCommand.class, HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every backup verified",

@@ -1,7 +1,8 @@
 package io.cbtengine.simulator.vsphere;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import io.cbtengine.api.ChangeTracker;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +27,20 @@ public final class ServeLauncher {
 
   /**
    * Starts the server and prints the {@code listening on} line to {@code out}; a warning to
-   * {@code out} too if the address is not a loopback one.
+   * {@code out} too if the address is not a loopback one. {@code tracker} is the engine to serve,
+   * or null for a new in-memory one that the server closes.
    *
    * @throws IllegalArgumentException if the password file is unreadable or empty, or the bind
    *     address is not an IP literal
    * @throws IOException if the address cannot be bound
    */
   public static VsphereJsonServer start(
-      String bindAddress, int port, String userName, Path passwordFile, PrintStream out)
+      String bindAddress,
+      int port,
+      String userName,
+      Path passwordFile,
+      ChangeTracker tracker,
+      PrintWriter out)
       throws IOException {
     char[] password = readPassword(passwordFile);
     InetAddress bind = parseLiteral(bindAddress);
@@ -45,6 +52,7 @@ public final class ServeLauncher {
               .port(port)
               .userName(userName)
               .password(password)
+              .tracker(tracker)
               .build();
     } finally {
       Arrays.fill(password, '\0');
@@ -62,7 +70,8 @@ public final class ServeLauncher {
   }
 
   /**
-   * Starts the server and blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes it.
+   * Starts the server and blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes it and
+   * {@code tracker} (if not null) in a shutdown hook, so that a persistent engine closes cleanly.
    *
    * @return 0 after a clean stop, {@link #EXIT_USAGE} if the server could not start (the reason
    *     is printed to {@code err})
@@ -72,13 +81,18 @@ public final class ServeLauncher {
       int port,
       String userName,
       Path passwordFile,
-      PrintStream out,
-      PrintStream err) {
+      ChangeTracker tracker,
+      PrintWriter out,
+      PrintWriter err) {
     VsphereJsonServer server;
     try {
-      server = start(bindAddress, port, userName, passwordFile, out);
+      server = start(bindAddress, port, userName, passwordFile, tracker, out);
     } catch (IllegalArgumentException | IOException e) {
       err.println("cbt-sim serve: " + e.getMessage());
+      err.flush();
+      if (tracker != null) {
+        tracker.close();
+      }
       return EXIT_USAGE;
     }
 
@@ -88,6 +102,9 @@ public final class ServeLauncher {
             new Thread(
                 () -> {
                   server.close();
+                  if (tracker != null) {
+                    tracker.close();
+                  }
                   stopped.countDown();
                 },
                 "cbt-sim-serve-shutdown"));
@@ -96,6 +113,9 @@ public final class ServeLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.close();
+      if (tracker != null) {
+        tracker.close();
+      }
     }
     return 0;
   }

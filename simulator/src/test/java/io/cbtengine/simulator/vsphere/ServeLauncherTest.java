@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -24,11 +23,11 @@ class ServeLauncherTest {
   void start_portZero_printsListeningLineAndAcceptsThePassword(@TempDir Path dir)
       throws Exception {
     Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter out = new StringWriter();
 
-    try (VsphereJsonServer server = ServeLauncher.start("127.0.0.1", 0, "backup", file,
-        new PrintStream(out, true, StandardCharsets.UTF_8))) {
-      String printed = out.toString(StandardCharsets.UTF_8);
+    try (VsphereJsonServer server = ServeLauncher.start("127.0.0.1", 0, "backup", file, null,
+        new PrintWriter(out, true))) {
+      String printed = out.toString();
       Pattern line = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk\\R");
       Matcher m = line.matcher(printed);
       assertTrue(m.matches(), printed);
@@ -46,25 +45,24 @@ class ServeLauncherTest {
 
   @Test
   void serve_missingPasswordFile_exitsWithUsageCode(@TempDir Path dir) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ServeLauncher.serve("127.0.0.1", 0, "backup", dir.resolve("absent"),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = ServeLauncher.serve("127.0.0.1", 0, "backup", dir.resolve("absent"), null,
+        new PrintWriter(out, true), new PrintWriter(err, true));
     assertEquals(ServeLauncher.EXIT_USAGE, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("password file"), err.toString());
-    assertEquals("", out.toString(StandardCharsets.UTF_8));
+    assertTrue(err.toString().contains("password file"), err.toString());
+    assertEquals("", out.toString());
   }
 
   @Test
   void start_emptyPasswordOrHostName_isRefused(@TempDir Path dir) throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    PrintWriter sink = new PrintWriter(new StringWriter(), true);
     assertThrows(IllegalArgumentException.class,
-        () -> ServeLauncher.start("127.0.0.1", 0, "u", empty, sink));
+        () -> ServeLauncher.start("127.0.0.1", 0, "u", empty, null, sink));
     Path file = Files.writeString(dir.resolve("pw"), PASSWORD);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ServeLauncher.start("localhost", 0, "u", file, sink));
+        () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
     assertTrue(e.getMessage().contains("IP address"), e.getMessage());
   }
 
