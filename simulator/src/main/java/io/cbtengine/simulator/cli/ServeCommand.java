@@ -1,7 +1,14 @@
 package io.cbtengine.simulator.cli;
 
+import io.cbtengine.api.ChangeTracker;
+import io.cbtengine.api.DiskOptions;
+import io.cbtengine.simulator.trace.TraceFormat;
+import io.cbtengine.simulator.vsphere.LiveReplay;
 import io.cbtengine.simulator.vsphere.ServeLauncher;
+import io.cbtengine.simulator.workload.TraceWorkload;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +29,9 @@ import picocli.CommandLine.Spec;
           + "VslmRetrieveSnapshotDetails, VslmQueryChangedDiskAreas, ...) under "
           + "http://ADDR:PORT/sdk/vim25/8.x/, and simulator-only calls under /cbt-sim/disks that "
           + "create disks and write into them. Runs until stopped (Ctrl-C).",
+      "",
+      "With --replay, trace files are replayed into the disks while clients query, so that a "
+          + "client sees a live host.",
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -59,19 +69,62 @@ final class ServeCommand implements Callable<Integer> {
       description = "The IP address to bind (default: ${DEFAULT-VALUE}, loopback only).")
   String bind;
 
+  @Option(
+      names = "--replay",
+      paramLabel = "TRACE",
+      description = "A trace file to replay into the disks while serving; may be repeated. Its "
+          + "disks are created with the trace's capacities.")
+  List<Path> replay = List.of();
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "The format of the --replay files; detected if not given.")
+  String format;
+
+  @Option(
+      names = "--replay-rate",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description = "Replay at most N writes per second; 0 for as fast as possible "
+          + "(default: ${DEFAULT-VALUE}).")
+  long replayRate;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     if (port < 0 || port > 65535) {
       spec.commandLine().getErr().println("cbt-sim serve: --port must be 0..65535: " + port);
       return CbtSim.USAGE;
     }
-    return ServeLauncher.serve(
-        bind,
-        port,
-        user,
-        passwordFile,
-        parent.engineFactory().get(),
-        spec.commandLine().getOut(),
-        spec.commandLine().getErr());
+    if (replayRate < 0) {
+      spec.commandLine().getErr().println("cbt-sim serve: --replay-rate is negative");
+      return CbtSim.USAGE;
+    }
+    TraceFormat forced;
+    try {
+      forced = format == null ? null : TraceFormat.byId(format);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("cbt-sim serve: " + e.getMessage());
+      return CbtSim.USAGE;
+    }
+
+    // The trace is checked before the server starts, so a bad one is a usage error.
+    TraceWorkload workload =
+        replay.isEmpty() ? null : TraceWorkload.open(replay, forced, false, 0, 0);
+    ChangeTracker tracker = parent.engineFactory().get();
+    LiveReplay live = null;
+    if (workload != null) {
+      live = LiveReplay.prepare(tracker, workload, DiskOptions.defaults(), replayRate,
+          spec.commandLine().getOut());
+      live.start();
+    }
+    try {
+      return ServeLauncher.serve(bind, port, user, passwordFile, tracker,
+          spec.commandLine().getOut(), spec.commandLine().getErr());
+    } finally {
+      if (live != null) {
+        live.close();
+      }
+    }
   }
 }
