@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A trace replayed into the served disks; a client's incremental backup sees exactly its writes. */
+/** A trace replayed into the served disks; an incremental backup sees exactly its writes. */
 class LiveReplayTest {
   @Test
   void replay_msrTrace_clientIncrementalReportsTheTracesWrites(@TempDir Path dir)
