@@ -190,13 +190,13 @@ public final class VsphereJsonServer implements AutoCloseable {
       try {
         reply = route(ex);
       } catch (VimFault f) {
-        reply = fault(ex, f);
+        reply = fault(f);
       } catch (CbtFault f) {
-        reply = fault(ex, VimFault.of(f));
+        reply = fault(VimFault.of(f));
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "request failed: " + ex.getRequestMethod() + " "
             + ex.getRequestURI().getRawPath(), e);
-        reply = fault(ex, VimFault.systemError(e.getClass().getSimpleName()));
+        reply = fault(VimFault.systemError(e.getClass().getSimpleName()));
       }
       send(ex, reply);
     } catch (IOException e) {
@@ -204,10 +204,7 @@ public final class VsphereJsonServer implements AutoCloseable {
     }
   }
 
-  private Reply fault(HttpExchange ex, VimFault f) {
-    if (f.httpStatus() == 405) {
-      ex.getResponseHeaders().set("Allow", "GET".equals(ex.getRequestMethod()) ? "POST" : "GET");
-    }
+  private static Reply fault(VimFault f) {
     return new Reply(f.httpStatus(), f.toJson(), null);
   }
 
@@ -401,6 +398,7 @@ public final class VsphereJsonServer implements AutoCloseable {
 
   private static void requireVerb(HttpExchange ex, String verb) {
     if (!ex.getRequestMethod().equals(verb)) {
+      ex.getResponseHeaders().set("Allow", verb);
       throw VimFault.methodNotAllowed(
           "HTTP method not allowed here: method=" + clip(ex.getRequestMethod()) + ", allowed="
               + verb + ", path=" + clip(ex.getRequestURI().getPath()));

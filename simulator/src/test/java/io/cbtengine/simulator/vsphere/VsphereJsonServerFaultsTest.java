@@ -243,6 +243,14 @@ class VsphereJsonServerFaultsTest {
     fault(http.post("/sdk/vim25/" + RELEASE + "/SessionManager/Login", "{}", session), 404,
         "InvalidRequest");
     fault(http.get(VSLM + "VslmRetrieveSnapshots", session), 405, "InvalidRequest");
+    java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + VSLM + "VslmRetrieveSnapshots"))
+            .header(VsphereJsonServer.SESSION_HEADER, session)
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, put.statusCode(), put.body());
+    assertEquals("POST", put.headers().firstValue("Allow").orElse(""));
     fault(http.post("/cbt-sim/disks/d1/format", "{}", session), 404, "InvalidRequest");
   }
 
