@@ -25,7 +25,8 @@ import java.util.Set;
  * or entering before t1 was possibly in flight during the call; one opened before t0 and not
  * closing before t1 was certainly open throughout the call, so the engine must report it in the
  * next interval. The truth is copied at t0: what any write not possibly in flight did before the
- * snapshot is in that copy, and what no write did after is not.
+ * snapshot is in that copy, and what no write did after is not. The bytes written between two
+ * such copies are kept too, so that a backup is checked where something changed, not everywhere.
  *
  * <p>The backup chain fields are used by the single backup thread only.
  */
@@ -35,6 +36,7 @@ final class DiskState {
 
   // Live state, guarded by this.
   private final ByteRangeMap<Write> truth = new ByteRangeMap<>();
+  private ByteRangeMap<Boolean> writtenSinceCut = new ByteRangeMap<>();
   private final Set<InFlight> active = new HashSet<>();
   private List<InFlight> enteredDuringSnapshot;
   private long clock;
@@ -57,6 +59,7 @@ final class DiskState {
   synchronized void applyDirect(Write w) {
     clock++;
     truth.assign(w.offset(), w.end(), w);
+    writtenSinceCut.assign(w.offset(), w.end(), Boolean.TRUE);
     dirty = true;
   }
 
@@ -76,6 +79,7 @@ final class DiskState {
   synchronized void landed(InFlight f) {
     clock++;
     truth.assign(f.write.offset(), f.write.end(), f.write);
+    writtenSinceCut.assign(f.write.offset(), f.write.end(), Boolean.TRUE);
   }
 
   synchronized void closing(InFlight f) {
@@ -97,7 +101,9 @@ final class DiskState {
     long t0 = ++clock;
     dirty = false;
     enteredDuringSnapshot = new ArrayList<>();
-    return new SnapshotStart(t0, truth.copy(), new ArrayList<>(active));
+    ByteRangeMap<Boolean> written = writtenSinceCut;
+    writtenSinceCut = new ByteRangeMap<>();
+    return new SnapshotStart(t0, truth.copy(), written, new ArrayList<>(active));
   }
 
   /** Step t1 of a snapshot: classifies the writes that were possibly in flight. */
@@ -119,7 +125,7 @@ final class DiskState {
     if (!possibly.isEmpty()) {
       dirty = true;
     }
-    return new SnapshotTruth(start.content, inFlight, mustReport, capacity);
+    return new SnapshotTruth(start.content, start.written, inFlight, mustReport, capacity);
   }
 
   /** A write on its way through a writer thread, with the ticks of its steps (0 = not yet). */
@@ -134,5 +140,9 @@ final class DiskState {
     }
   }
 
-  record SnapshotStart(long t0, ByteRangeMap<Write> content, List<InFlight> activeAtT0) {}
+  record SnapshotStart(
+      long t0,
+      ByteRangeMap<Write> content,
+      ByteRangeMap<Boolean> written,
+      List<InFlight> activeAtT0) {}
 }

@@ -4,6 +4,7 @@ import io.cbtengine.engine.write.DenseEpochBitmap;
 import io.cbtengine.engine.write.WriterGate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The epochs of one tracking generation of a disk: epoch 1 starts when tracking starts, and the
@@ -51,24 +52,36 @@ public final class EpochLog {
 
   private record CachedUnion(long from, long to, BlockSet blocks) {}
 
-  /** A log whose epoch 1 is open. */
+  /** A log whose epoch 1 is open, without write-intent logging. */
   public EpochLog() {
-    this.open = Epoch.open(1);
+    this(null);
+  }
+
+  /** A log whose epoch 1 is open, with the given write-intent log (or {@code null}). */
+  public EpochLog(IntentLog firstIntents) {
+    this.open = Epoch.open(1, firstIntents);
     Epoch[] arr = new Epoch[16];
     arr[1] = open;
     this.epochs = arr;
     this.lastCut = 0;
   }
 
-  /** A log restored with frozen epochs {@code 1..frozen.size()}, and the next one open. */
-  public static EpochLog restore(List<BlockSet> frozen) {
-    EpochLog log = new EpochLog();
-    int n = frozen.size();
+  /**
+   * A log restored with closed epochs {@code 1..closed.size()} (frozen or lost), and epoch {@code
+   * closed.size() + 1} open with the given write-intent log.
+   */
+  public static EpochLog restore(List<Epoch> closed, IntentLog openIntents) {
+    EpochLog log = new EpochLog(openIntents);
+    int n = closed.size();
     Epoch[] arr = new Epoch[Math.max(16, Integer.highestOneBit(n + 2) * 2)];
     for (int i = 0; i < n; i++) {
-      arr[i + 1] = Epoch.ofFrozen(i + 1, frozen.get(i));
+      Epoch e = closed.get(i);
+      if (e.number() != i + 1) {
+        throw new IllegalArgumentException("epochs out of order: index=" + i + ", epoch=" + e.number());
+      }
+      arr[i + 1] = e;
     }
-    Epoch next = Epoch.open(n + 1L);
+    Epoch next = n == 0 ? log.open : Epoch.open(n + 1L, openIntents);
     arr[n + 1] = next;
     log.epochs = arr;
     log.open = next;
@@ -92,6 +105,11 @@ public final class EpochLog {
       gate.enter(stripe);
       try {
         if (open == e) {
+          // Inside the gate the epoch cannot freeze: log the intent durably, then mark.
+          IntentLog intents = e.intentLog();
+          if (intents != null) {
+            intents.ensureLogged(first, last);
+          }
           e.dense().mark(first, last);
           return;
         }
@@ -103,6 +121,10 @@ public final class EpochLog {
 
   /** Marks blocks directly in {@code epoch}, which the caller keeps from being cut. */
   public static void markIn(Epoch epoch, long first, long last) {
+    IntentLog intents = epoch.intentLog();
+    if (intents != null) {
+      intents.ensureLogged(first, last);
+    }
     epoch.dense().mark(first, last);
   }
 
@@ -112,13 +134,14 @@ public final class EpochLog {
   }
 
   /**
-   * Cuts the open epoch {@code k}, opens {@code k + 1}, and returns the cut epoch. The caller holds
-   * the disk's lock and hands the result to the freezer.
+   * Cuts the open epoch {@code k}, opens {@code k + 1} with the given write-intent log (or {@code
+   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to
+   * the freezer.
    */
-  public Epoch cut() {
+  public Epoch cut(IntentLog nextIntents) {
     Epoch old = open;
     long k = old.number();
-    Epoch next = Epoch.open(k + 1);
+    Epoch next = Epoch.open(k + 1, nextIntents);
     Epoch[] arr = epochs;
     if (k + 1 >= arr.length) {
       Epoch[] grown = new Epoch[arr.length * 2];
@@ -148,8 +171,14 @@ public final class EpochLog {
 
   /**
    * The blocks written after point {@code from} and at or before point {@code to}: the union of
-   * epochs {@code from + 1 .. to}, freezing them first if needed. The last answer is cached, so a
-   * client paging through one interval pays for the union once.
+   * epochs {@code from + 1 .. to}, freezing them first if needed.
+   *
+   * <p>Cost: an interval is split into aligned groups of 4096, 256 and 16 epochs whose unions are
+   * computed once and kept ({@link #summary}), plus at most 15 single epochs at each end of each
+   * level, so a query over thousands of epochs ORs a few dozen bitmaps. The last answer is also
+   * cached, so a client paging through one interval pays for the union once.
+   *
+   * @throws EpochLostException if an epoch of the interval was lost in an unclean stop
    */
   public BlockSet union(long from, long to) {
     if (from >= to) {
@@ -159,21 +188,67 @@ public final class EpochLog {
     if (c != null && c.from == from && c.to == to) {
       return c.blocks;
     }
-    List<BlockSet> parts = new ArrayList<>((int) Math.min(to - from, 1 << 16));
-    for (long k = from + 1; k <= to; k++) {
-      BlockSet b = epoch(k).frozen();
+    List<BlockSet> parts = new ArrayList<>();
+    long k = from + 1;
+    while (k <= to) {
+      int level = SUMMARY_LEVELS;
+      while (level > 0) {
+        long size = 1L << (SUMMARY_SHIFT * level);
+        if ((k - 1) % size == 0 && k - 1 + size <= to) {
+          break;
+        }
+        level--;
+      }
+      BlockSet b =
+          level == 0
+              ? epoch(k).frozen()
+              : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
       if (!b.isEmpty()) {
         parts.add(b);
       }
+      k += 1L << (SUMMARY_SHIFT * level);
     }
     BlockSet u = BlockSet.union(parts);
     cache = new CachedUnion(from, to, u);
     return u;
   }
 
-  /** Heap bytes of every epoch, open and closed. */
+  /** log2 of the fan-out of the summary levels: groups of 16, 256 and 4096 epochs. */
+  private static final int SUMMARY_SHIFT = 4;
+
+  private static final int SUMMARY_LEVELS = 3;
+
+  private final ConcurrentHashMap<Long, BlockSet> summaries = new ConcurrentHashMap<>();
+
+  /**
+   * The union of the closed epochs {@code group * 16^level + 1 .. (group + 1) * 16^level}, computed
+   * from the level below on first use and kept (closed epochs never change).
+   */
+  private BlockSet summary(int level, long group) {
+    long key = ((long) level << 56) | group;
+    BlockSet s = summaries.get(key);
+    if (s != null) {
+      return s;
+    }
+    List<BlockSet> parts = new ArrayList<>(1 << SUMMARY_SHIFT);
+    long first = group << SUMMARY_SHIFT;
+    for (long child = first; child < first + (1 << SUMMARY_SHIFT); child++) {
+      BlockSet b = level == 1 ? epoch(child + 1).frozen() : summary(level - 1, child);
+      if (!b.isEmpty()) {
+        parts.add(b);
+      }
+    }
+    s = BlockSet.union(parts);
+    summaries.putIfAbsent(key, s);
+    return s;
+  }
+
+  /** Heap bytes of every epoch, open and closed, and of the summaries. */
   public long sizeInBytes() {
     long bytes = 0;
+    for (BlockSet s : summaries.values()) {
+      bytes += s.sizeInBytes();
+    }
     long n = open.number();
     Epoch[] arr = epochs;
     for (int k = 1; k <= n && k < arr.length; k++) {

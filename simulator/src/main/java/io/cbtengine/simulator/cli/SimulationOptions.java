@@ -63,7 +63,8 @@ public final class SimulationOptions {
 
   @Option(
       names = "--no-heap-estimate",
-      description = "Skip the estimate of the engine's heap (it runs full GCs at the end).")
+      description = "Skip the GC-based estimate of the engine heap, made only for engines that do "
+          + "not count their own (it runs full GCs at the end).")
   boolean noHeapEstimate;
 
   /**

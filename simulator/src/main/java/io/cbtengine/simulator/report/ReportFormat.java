@@ -21,7 +21,7 @@ public final class ReportFormat {
         r.requests(), r.reads(), r.requests() - r.reads() - r.skippedTotal(), r.skippedTotal());
     for (Map.Entry<?, Long> e : sortedSkips(r).entrySet()) {
       if (e.getValue() > 0) {
-        row(out, "  skipped: " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
+        row(out, "  " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
             "%,d", e.getValue());
       }
     }
@@ -52,11 +52,15 @@ public final class ReportFormat {
         r.queries());
     row(out, "replay", "%,.0f writes/s (%.2f s, of which backups and checks %.2f s)",
         r.writesPerSecond(), r.replayNanos() / 1e9, r.backupNanos() / 1e9);
-    if (r.engineHeapBytes() >= 0) {
-      row(out, "engine heap", "%s, %.3f B per tracked block (estimate: heap after GC with and "
+    if (r.engineHeapBytes() >= 0 && r.engineHeapCounted()) {
+      row(out, "engine memory", "%s at the end (peak %s), %.3f B per tracked block "
+          + "(the engine's own count of its tracking heap)", bytes(r.engineHeapBytes()),
+          bytes(r.engineHeapPeakBytes()), r.engineBytesPerBlock());
+    } else if (r.engineHeapBytes() >= 0) {
+      row(out, "engine memory", "%s, %.3f B per tracked block (estimate: heap after GC with and "
           + "without the engine)", bytes(r.engineHeapBytes()), r.engineBytesPerBlock());
     } else {
-      row(out, "engine heap", "not measured");
+      row(out, "engine memory", "not measured");
     }
     if (!r.verified()) {
       row(out, "missed", "%,d writes in %,d byte ranges; %,d malformed replies",
@@ -70,7 +74,8 @@ public final class ReportFormat {
   }
 
   private static void row(PrintWriter out, String label, String format, Object... args) {
-    out.printf(Locale.ROOT, "%-18s%s%n", label, String.format(Locale.ROOT, format, args));
+    String padded = label.length() < 18 ? String.format(Locale.ROOT, "%-18s", label) : label + " ";
+    out.print(padded + String.format(Locale.ROOT, format, args) + System.lineSeparator());
   }
 
   private static String bytes(long b) {
@@ -136,6 +141,8 @@ public final class ReportFormat {
       field(sb, "queryP99Micros", r.queryP99Nanos() / 1000.0);
       field(sb, "queryMaxMicros", r.queryMaxNanos() / 1000.0);
       field(sb, "engineHeapBytes", r.engineHeapBytes());
+      field(sb, "engineHeapPeakBytes", r.engineHeapPeakBytes());
+      field(sb, "engineHeapCounted", r.engineHeapCounted());
       field(sb, "engineBytesPerTrackedBlock", r.engineBytesPerBlock());
       sb.append("  \"backups\": [");
       for (int i = 0; i < r.backups().size(); i++) {

@@ -27,7 +27,9 @@ import java.util.Map;
  * @param queryP99Nanos 99th percentile query latency
  * @param queryMaxNanos largest query latency
  * @param queries queries made
- * @param engineHeapBytes heap the engine held at the end, estimated; -1 if not measured
+ * @param engineHeapBytes heap the engine's tracking state held at the end; -1 if not measured
+ * @param engineHeapPeakBytes the largest such value seen after a backup round; -1 if unknown
+ * @param engineHeapCounted whether the engine counted its heap itself (else a GC estimate)
  * @param threads writer threads, 0 for replay on the main thread
  */
 public record SimulationReport(
@@ -52,6 +54,8 @@ public record SimulationReport(
     long queryMaxNanos,
     long queries,
     long engineHeapBytes,
+    long engineHeapPeakBytes,
+    boolean engineHeapCounted,
     int threads) {
 
   public SimulationReport {

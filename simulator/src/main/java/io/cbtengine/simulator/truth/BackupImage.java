@@ -56,16 +56,40 @@ public final class BackupImage {
 
   /**
    * The certain bytes of {@code snapshot} that this image does not hold, coalesced per write. Empty
-   * when the backup is complete.
+   * when the backup is complete. Compares the whole capacity: O(segments).
    */
   public List<MissedRange> compareWith(SnapshotTruth snapshot) {
     List<MissedRange> misses = new ArrayList<>();
+    compareRange(snapshot, 0, snapshot.capacity(), misses);
+    return misses;
+  }
+
+  /**
+   * As {@link #compareWith(SnapshotTruth)}, but only on the bytes {@code region} maps to a value.
+   * Equivalent to the full comparison when the region holds every byte where the snapshot or the
+   * image may have changed since the last comparison: the bytes written since the previous
+   * snapshot, the extents copied since, and the bytes uncertain at the previous snapshot.
+   */
+  public List<MissedRange> compareWithin(SnapshotTruth snapshot, ByteRangeMap<?> region) {
+    List<MissedRange> misses = new ArrayList<>();
+    region.visit(
+        0,
+        snapshot.capacity(),
+        (a, b, in) -> {
+          if (in != null) {
+            compareRange(snapshot, a, b, misses);
+          }
+        });
+    return misses;
+  }
+
+  private void compareRange(SnapshotTruth snapshot, long start, long end, List<MissedRange> misses) {
     ByteRangeMap<Candidates> uncertain = snapshot.uncertain();
     snapshot
         .content()
         .visit(
-            0,
-            snapshot.capacity(),
+            start,
+            end,
             (a, b, held) -> {
               Write expected = held == null ? Write.NONE : held;
               uncertain.visit(
@@ -87,7 +111,6 @@ public final class BackupImage {
                         });
                   });
             });
-    return misses;
   }
 
   private void addMiss(

@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class SnapshotTruth {
   private final ByteRangeMap<Write> content;
+  private final ByteRangeMap<Boolean> written;
   private final ByteRangeMap<Candidates> uncertain;
   private final List<Write> inFlight;
   private final List<Write> mustReportAfter;
@@ -24,13 +25,19 @@ public final class SnapshotTruth {
 
   /**
    * @param content the disk content before the snapshot call, which this object then owns
+   * @param written the bytes written since the previous snapshot's content was frozen, owned too
    * @param inFlight the writes possibly in flight during the call
    * @param mustReportAfter the writes certainly in flight during the whole call
    * @param capacity the snapshot's capacity in bytes
    */
   public SnapshotTruth(
-      ByteRangeMap<Write> content, List<Write> inFlight, List<Write> mustReportAfter, long capacity) {
+      ByteRangeMap<Write> content,
+      ByteRangeMap<Boolean> written,
+      List<Write> inFlight,
+      List<Write> mustReportAfter,
+      long capacity) {
     this.content = content;
+    this.written = written;
     this.inFlight = List.copyOf(inFlight);
     this.mustReportAfter = List.copyOf(mustReportAfter);
     this.capacity = capacity;
@@ -55,11 +62,17 @@ public final class SnapshotTruth {
 
   /** An empty disk of {@code capacity} bytes: the state before the first backup. */
   public static SnapshotTruth empty(long capacity) {
-    return new SnapshotTruth(new ByteRangeMap<>(), List.of(), List.of(), capacity);
+    return new SnapshotTruth(
+        new ByteRangeMap<>(), new ByteRangeMap<>(), List.of(), List.of(), capacity);
   }
 
   public ByteRangeMap<Write> content() {
     return content;
+  }
+
+  /** The bytes written since the previous snapshot's content was frozen. */
+  public ByteRangeMap<Boolean> written() {
+    return written;
   }
 
   /** For each uncertain byte, the in-flight writes that touch it; {@code null} where certain. */

@@ -16,7 +16,7 @@ class BackupImageTest {
   }
 
   private static SnapshotTruth snapshot(ByteRangeMap<Write> content, List<Write> inFlight) {
-    return new SnapshotTruth(content.copy(), inFlight, List.of(), CAPACITY);
+    return new SnapshotTruth(content.copy(), new ByteRangeMap<>(), inFlight, List.of(), CAPACITY);
   }
 
   @Test
@@ -108,5 +108,22 @@ class BackupImageTest {
     assertSame(later, misses.get(0).expected());
     assertEquals(0, misses.get(0).start());
     assertEquals(512, misses.get(0).end());
+  }
+
+  @Test
+  void compareWithin_regionHoldsOrMissesTheMiss_foundOnlyInside() {
+    ByteRangeMap<Write> disk = new ByteRangeMap<>();
+    Write a = write(1, 8192, 4096);
+    disk.assign(a.offset(), a.end(), a);
+    SnapshotTruth s = snapshot(disk, List.of());
+    BackupImage image = new BackupImage("d");
+    ByteRangeMap<Boolean> region = new ByteRangeMap<>();
+    region.assign(0, 4096, Boolean.TRUE);
+    assertEquals(List.of(), image.compareWithin(s, region));
+    region.assign(10000, 10001, Boolean.TRUE);
+    List<MissedRange> misses = image.compareWithin(s, region);
+    assertEquals(1, misses.size());
+    assertEquals(10000, misses.get(0).start());
+    assertEquals(10001, misses.get(0).end());
   }
 }
