@@ -71,7 +71,7 @@ public final class VsphereJsonServer implements AutoCloseable {
   private static final Set<String> LOGIN_PARAMS =
       VimRequestBody.params("userName", "password", "locale");
 
-  private final Config config;
+  private final int maxBodyBytes;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private final ChangeTracker tracker;
@@ -83,7 +83,8 @@ public final class VsphereJsonServer implements AutoCloseable {
   private final SimDiskEndpoint simDisks;
 
   private VsphereJsonServer(Config config, HttpServer http, ThreadPoolExecutor pool) {
-    this.config = config;
+    // The config is not kept: it holds the password, and the server needs only its digest.
+    this.maxBodyBytes = config.maxBodyBytes;
     this.http = http;
     this.pool = pool;
     this.ownsTracker = config.tracker == null;
@@ -375,7 +376,7 @@ public final class VsphereJsonServer implements AutoCloseable {
 
   /** The request body, at most {@code maxBodyBytes}; a longer one is drained and refused. */
   private byte[] readBody(HttpExchange ex) throws IOException {
-    int max = config.maxBodyBytes;
+    int max = maxBodyBytes;
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
     byte[] buf = new byte[8192];
     long total = 0;
@@ -496,7 +497,13 @@ public final class VsphereJsonServer implements AutoCloseable {
 
       /** The address to bind, an IP literal; default {@code 127.0.0.1}. */
       public Builder bindAddress(String bindAddress) {
-        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        // A literal only: a host name would mean a name lookup and an address nobody chose.
+        if (!bindAddress.matches("[0-9.]+") && !bindAddress.contains(":")) {
+          throw new IllegalArgumentException(
+              "bindAddress must be an IP literal: bindAddress=" + bindAddress);
+        }
+        this.bindAddress = bindAddress;
         return this;
       }
 
