@@ -197,7 +197,7 @@ public final class VsphereJsonServer implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "request failed: " + ex.getRequestMethod() + " "
             + ex.getRequestURI().getRawPath(), e);
-        reply = fault(VimFault.systemError(e.getClass().getSimpleName()));
+        reply = fault(VimFault.systemError("internal error of the simulator; see its log"));
       }
       send(ex, reply);
     } catch (IOException e) {

@@ -255,6 +255,31 @@ class VsphereJsonServerFaultsTest {
   }
 
   @Test
+  void engineBug_isSystemErrorWithoutStackOrMessage() throws Exception {
+    // An engine whose every call fails with an unexpected exception.
+    io.cbtengine.api.ChangeTracker broken = (io.cbtengine.api.ChangeTracker)
+        java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {io.cbtengine.api.ChangeTracker.class}, (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                return null;
+              }
+              throw new IllegalStateException("internal detail");
+            });
+    try (VsphereJsonServer s = VsphereJsonServer.start(VsphereJsonServer.Config.builder()
+        .userName("u").password("p".toCharArray()).tracker(broken).build())) {
+      VimTransport h = new VimTransport.Jdk(URI.create("http://127.0.0.1:" + s.port() + "/"));
+      String sid = h.post(SESSION + "Login", "{\"userName\":\"u\",\"password\":\"p\"}", null)
+          .sessionHeader();
+      VimTransport.Reply r = h.get("/cbt-sim/disks", sid);
+      JsonNode b = fault(r, 500, "SystemError");
+      assertTrue(b.get("reason").asText().contains("see its log"), b.toString());
+      assertFalse(r.rawBody().contains("internal detail"), r.rawBody());
+      assertEquals(200, h.post(SESSION + "Login", "{\"userName\":\"u\",\"password\":\"p\"}",
+          null).status());
+    }
+  }
+
+  @Test
   void body_overOneMebibyte_isInvalidRequestAndServerStaysUp() throws Exception {
     String big = "{\"id\":{\"_typeName\":\"ID\",\"id\":\"d1\"},\"description\":\""
         + "x".repeat(1 << 20) + "\"}";
