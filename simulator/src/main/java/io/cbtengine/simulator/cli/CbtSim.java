@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code cbt-sim} command line. Without a subcommand it runs {@code run}. New subcommands (a
- * later {@code serve}) are added to the {@code subcommands} list below and extend {@link
+ * The {@code cbt-sim} command line. Without a subcommand it runs {@code run}. New subcommands are
+ * added to the {@code subcommands} list below and extend {@link
  * SimulatingCommand} when they replay a workload.
  *
  * <p>Exit codes: 0 every backup verified; 1 a missed write, a malformed reply or an engine fault;
