@@ -59,6 +59,8 @@ public record SimulationConfig(
             : snapshotEveryNanos / 1e9 + " s of trace time";
     return "block " + o.blockSize() + " B, max extents/reply " + o.maxExtentsPerReply()
         + ", max window " + window + ", snapshot every " + every + ", "
-        + (threads == 0 ? "1 replay thread (recordWrite)" : threads + " writer threads (beginWrite)");
+        + (threads == 0
+            ? "1 replay thread (recordWrite)"
+            : threads + " writer threads (beginWrite)");
   }
 }

@@ -49,7 +49,10 @@ public final class SimulationOptions {
           + "are in flight. Default 0: replay on one thread with recordWrite.")
   int threads;
 
-  @Option(names = "--report-json", paramLabel = "FILE", description = "Also write the report as JSON.")
+  @Option(
+      names = "--report-json",
+      paramLabel = "FILE",
+      description = "Also write the report as JSON.")
   Path reportJson;
 
   @Option(

@@ -24,8 +24,8 @@ import java.util.Locale;
  * #SAMPLE_RECORDS} records of at most {@value #SAMPLE_BYTES} decompressed bytes, and keeps the
  * formats for which at least one record parsed and at least 80 % of the records had the format's
  * shape (a malformed record, an unknown opcode or a truncated record counts against a format; a
- * zero or negative size does not). Of these the one that parsed the most requests wins; a tie goes to the format declared
- * first.
+ * zero or negative size does not). Of these the one that parsed the most records wins; a tie goes
+ * to the format declared first.
  */
 public enum TraceFormat {
   MSR("msr", "MSR Cambridge CSV", MsrCambridgeTraceReader::new),

@@ -83,7 +83,8 @@ public final class BackupImage {
     return misses;
   }
 
-  private void compareRange(SnapshotTruth snapshot, long start, long end, List<MissedRange> misses) {
+  private void compareRange(
+      SnapshotTruth snapshot, long start, long end, List<MissedRange> misses) {
     ByteRangeMap<Candidates> uncertain = snapshot.uncertain();
     snapshot
         .content()

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  *       a 32 MiB hot set, the rest anywhere.
  *   <li>{@code syn-log} (512 MiB): a log; one sequential stream of 64 to 256 KiB writes that wraps
  *       around at the end of the disk.
- *   <li>{@code syn-vm} (2 GiB): a general-purpose VM disk; small random writes of 512 B to 16 KiB on
- *       512-byte boundaries, so most straddle or fall inside tracking blocks.
+ *   <li>{@code syn-vm} (2 GiB): a general-purpose VM disk; small random writes of 512 B to 16 KiB
+ *       on 512-byte boundaries, so most straddle or fall inside tracking blocks.
  *   <li>{@code syn-grow} (256 MiB, then 768 MiB): sequential runs and random writes; halfway
  *       through the workload the disk is extended, and from then on half its writes land in the
  *       new space.

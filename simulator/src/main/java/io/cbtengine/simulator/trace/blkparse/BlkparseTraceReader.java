@@ -13,8 +13,8 @@ import java.io.InputStream;
  *   8,0    3        1     0.000000000  4162  Q  WS 3417048 + 8 [jbd2/sda3-8]
  * </pre>
  *
- * <p>Only queue ({@code Q}) events are requests: the other actions ({@code G}, {@code I}, {@code D},
- * {@code C}, ...) repeat the same request and are ignored, as are the summary lines at the end. A
+ * <p>Only queue ({@code Q}) events are requests: the other actions ({@code G}, {@code I},
+ * {@code D}, {@code C}, ...) repeat the same request and are ignored, as are the summary lines at the end. A
  * {@code Q} event whose rwbs holds {@code W} is a write, {@code R} a read; a discard or a flush
  * without data is an unknown opcode or a zero-size request. Time in seconds; sector and count in
  * 512-byte sectors; the device is {@code maj,min}. Not thread-safe.

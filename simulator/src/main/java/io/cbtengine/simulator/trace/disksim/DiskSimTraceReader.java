@@ -13,8 +13,8 @@ import java.io.InputStream;
  * 26214000 0 303574 7 0
  * </pre>
  *
- * <p>Time in nanoseconds (a fraction is accepted); LBA and size in 512-byte sectors; flags {@code 0}
- * write, {@code 1} read (DiskSim's read bit), anything else an unknown opcode; the device is the
+ * <p>Time in nanoseconds (a fraction is accepted); LBA and size in 512-byte sectors; flags
+ * {@code 0} write, {@code 1} read (DiskSim's read bit), anything else an unknown opcode; the device is the
  * device number. Not thread-safe.
  */
 public final class DiskSimTraceReader extends LineTraceReader {

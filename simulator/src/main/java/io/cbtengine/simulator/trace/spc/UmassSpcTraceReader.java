@@ -13,8 +13,8 @@ import java.io.InputStream;
  * 0,303567,3584,w,0.000000
  * </pre>
  *
- * <p>LBA in 512-byte sectors; size in bytes; opcode {@code r}/{@code w} in either case; timestamp in
- * seconds with a fraction; the device is the application storage unit (ASU). Not thread-safe.
+ * <p>LBA in 512-byte sectors; size in bytes; opcode {@code r}/{@code w} in either case;
+ * timestamp in seconds with a fraction; the device is the application storage unit (ASU). Not thread-safe.
  */
 public final class UmassSpcTraceReader extends LineTraceReader {
   public UmassSpcTraceReader(InputStream in, String name, boolean strict) {
