@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code cbt-sim} command line. Without a subcommand it runs {@code run}. New subcommands (a
- * later {@code serve}) are added to the {@code subcommands} list below and extend {@link
+ * The {@code cbt-sim} command line. Without a subcommand it runs {@code run}. New subcommands are
+ * added to the {@code subcommands} list below and extend {@link
  * SimulatingCommand} when they replay a workload.
  *
  * <p>Exit codes: 0 every backup verified; 1 a missed write, a malformed reply or an engine fault;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "Without a subcommand, runs 'run'.",
       ""
     },
-    subcommands = {RunCommand.class, ReplayCommand.class, HelpCommand.class},
+    subcommands = {RunCommand.class, ReplayCommand.class, ServeCommand.class, HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every backup verified",
