@@ -49,7 +49,7 @@ final class EpochChangeTracker implements ChangeTracker {
   EpochChangeTracker(SnapshotCatalog catalog) {
     this.catalog = catalog;
     this.directory = null;
-    LOG.log(System.Logger.Level.INFO, "cbt-engine opened in memory");
+    LOG.log(System.Logger.Level.DEBUG, "cbt-engine opened in memory");
   }
 
   /** A persistent engine over an opened directory; recovers its disks and rebuilds the catalog. */
@@ -250,6 +250,7 @@ final class EpochChangeTracker implements ChangeTracker {
     } else {
       catalog.close();
     }
-    LOG.log(System.Logger.Level.INFO, "cbt-engine closed");
+    LOG.log(directory == null ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+        "cbt-engine closed");
   }
 }

@@ -14,6 +14,7 @@ import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.api.WriteScope;
 import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
+import io.cbtengine.engine.epoch.BlockRuns;
 import io.cbtengine.engine.epoch.BlockSet;
 import io.cbtengine.engine.epoch.Epoch;
 import io.cbtengine.engine.epoch.EpochLog;
@@ -455,9 +456,9 @@ public final class EpochTrackedDisk implements TrackedDisk {
     }
     long fromSeq = all ? 0 : answerableSequence(g, from, snap, snapshotId);
 
-    BlockSet changed;
+    BlockRuns changed;
     try {
-      changed = all && g.wholeDiskAtStart() ? null : g.log().union(fromSeq, snap.sequence());
+      changed = all && g.wholeDiskAtStart() ? null : g.log().runs(fromSeq, snap.sequence());
     } catch (EpochLostException e) {
       throw new FileFaultException(
           FileFaultException.CORRUPT,

@@ -52,7 +52,7 @@ public final class EpochLog {
   private volatile long lastCut;
   private volatile CachedUnion cache;
 
-  private record CachedUnion(long from, long to, BlockSet blocks) {}
+  private record CachedUnion(long from, long to, BlockSet blocks, BlockRuns runs) {}
 
   /** A log whose epoch 1 is open, without write-intent logging. */
   public EpochLog() {
@@ -181,6 +181,27 @@ public final class EpochLog {
     if (c != null && c.from == from && c.to == to) {
       return c.blocks;
     }
+    return cacheUnion(from, to).blocks;
+  }
+
+  /**
+   * The runs of {@link #union(long, long)}, found once per interval and cached with it: a client
+   * paging through one interval pays for the union and the run scan once.
+   *
+   * @throws EpochLostException if an epoch of the interval was lost in an unclean stop
+   */
+  public BlockRuns runs(long from, long to) {
+    CachedUnion c = cache;
+    if (c != null && c.from == from && c.to == to) {
+      return c.runs;
+    }
+    return cacheUnion(from, to).runs;
+  }
+
+  private CachedUnion cacheUnion(long from, long to) {
+    if (from >= to) {
+      return new CachedUnion(from, to, BlockSet.EMPTY, BlockRuns.of(BlockSet.EMPTY));
+    }
     List<BlockSet> parts = new ArrayList<>();
     long k = from + 1;
     while (k <= to) {
@@ -202,8 +223,9 @@ public final class EpochLog {
       k += 1L << (SUMMARY_SHIFT * level);
     }
     BlockSet u = BlockSet.union(parts);
-    cache = new CachedUnion(from, to, u);
-    return u;
+    CachedUnion made = new CachedUnion(from, to, u, BlockRuns.of(u));
+    cache = made;
+    return made;
   }
 
   /** log2 of the fan-out of the summary levels: groups of 16, 256 and 4096 epochs. */
