@@ -47,10 +47,10 @@ class ChangeIdTest {
 
   @Test
   void format_zeroAndAllOnes_useLowerCaseHexPairs() {
-    assertEquals("00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00/0",
-        ChangeId.of(0, 0, 0).toString());
-    assertEquals("ff ff ff ff ff ff ff ff-ff ff ff ff ff ff ff ff/1",
-        ChangeId.of(-1L, -1L, 1).toString());
+    assertEquals(
+        "00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00/0", ChangeId.of(0, 0, 0).toString());
+    assertEquals(
+        "ff ff ff ff ff ff ff ff-ff ff ff ff ff ff ff ff/1", ChangeId.of(-1L, -1L, 1).toString());
   }
 
   @Test
@@ -88,31 +88,32 @@ class ChangeIdTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "*",
-      "/17",
-      "garbage",
-      // no sequence, or a sequence that is not 1..18 decimal digits
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/-1",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/+1",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1a",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17 ",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1/2",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1000000000000000000",
-      // separators: dash missing, dash at the wrong place, no spaces, extra space
-      "52 2d 7b 8f ac 61 51 cc 77 4c 7b ec 91 50 bb 7b/17",
-      "52 2d 7b 8f ac 61 51-cc 77 4c 7b ec 91 50 bb 7b/17",
-      "522d7b8fac6151cc-774c7bec9150bb7b/17",
-      " 52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
-      "52  2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
-      // not hex, too few or too many pairs
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7g/17",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb/17",
-      "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b 00/17",
-      "-2 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
-  })
+  @ValueSource(
+      strings = {
+        "*",
+        "/17",
+        "garbage",
+        // no sequence, or a sequence that is not 1..18 decimal digits
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/-1",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/+1",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1a",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17 ",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1/2",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1000000000000000000",
+        // separators: dash missing, dash at the wrong place, no spaces, extra space
+        "52 2d 7b 8f ac 61 51 cc 77 4c 7b ec 91 50 bb 7b/17",
+        "52 2d 7b 8f ac 61 51-cc 77 4c 7b ec 91 50 bb 7b/17",
+        "522d7b8fac6151cc-774c7bec9150bb7b/17",
+        " 52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
+        "52  2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
+        // not hex, too few or too many pairs
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7g/17",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb/17",
+        "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b 00/17",
+        "-2 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17",
+      })
   void parse_malformed_throwsInvalidArgumentChangeId(String text) {
     InvalidArgumentException e =
         assertThrows(InvalidArgumentException.class, () -> ChangeId.parse(text));

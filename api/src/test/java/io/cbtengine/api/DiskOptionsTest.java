@@ -27,11 +27,28 @@ class DiskOptionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, -512, 1, 256, 511, 513, 768, 1000, 4095, 4097, 3 * 4096, 65535,
-      128 * 1024 * 1024, Integer.MAX_VALUE, Integer.MIN_VALUE})
+  @ValueSource(
+      ints = {
+        0,
+        -512,
+        1,
+        256,
+        511,
+        513,
+        768,
+        1000,
+        4095,
+        4097,
+        3 * 4096,
+        65535,
+        128 * 1024 * 1024,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE
+      })
   void blockSize_notPowerOfTwoOrOutOfRange_throwsInvalidArgumentBlockSize(int blockSize) {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> DiskOptions.builder().blockSize(blockSize));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> DiskOptions.builder().blockSize(blockSize));
 
     assertEquals("blockSize", e.invalidProperty());
     assertEquals("InvalidArgument", e.faultType());
@@ -40,8 +57,9 @@ class DiskOptionsTest {
   @ParameterizedTest
   @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
   void maxExtentsPerReply_belowOne_throwsInvalidArgument(int value) {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> DiskOptions.builder().maxExtentsPerReply(value));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> DiskOptions.builder().maxExtentsPerReply(value));
 
     assertEquals("maxExtentsPerReply", e.invalidProperty());
   }
@@ -49,16 +67,22 @@ class DiskOptionsTest {
   @ParameterizedTest
   @ValueSource(longs = {0, -512, 1, 511, 513, 1000, 4097})
   void maxWindowBytes_notPositiveMultipleOf512_throwsInvalidArgument(long value) {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> DiskOptions.builder().maxWindowBytes(value));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> DiskOptions.builder().maxWindowBytes(value));
 
     assertEquals("maxWindowBytes", e.invalidProperty());
   }
 
   @Test
   void toBuilder_allKnobsSet_roundTrips() {
-    DiskOptions o = DiskOptions.builder().blockSize(4096).initiallyEmpty(true)
-        .maxExtentsPerReply(3).maxWindowBytes(1 << 20).build();
+    DiskOptions o =
+        DiskOptions.builder()
+            .blockSize(4096)
+            .initiallyEmpty(true)
+            .maxExtentsPerReply(3)
+            .maxWindowBytes(1 << 20)
+            .build();
 
     assertEquals(o, o.toBuilder().build());
     assertEquals(4096, o.blockSize());

@@ -27,8 +27,11 @@ class IdsTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {" ", "a b", "disk/1", "disk\\1", "d*", "d\u00e9", "d\n", "d\u0000", "[a]",
-      "a,b", "a@b", "a#b", "\u0131"})
+  @ValueSource(
+      strings = {
+        " ", "a b", "disk/1", "disk\\1", "d*", "d\u00e9", "d\n", "d\u0000", "[a]", "a,b", "a@b",
+        "a#b", "\u0131"
+      })
   void diskId_invalidValue_throwsInvalidArgumentId(String value) {
     InvalidArgumentException e =
         assertThrows(InvalidArgumentException.class, () -> DiskId.of(value));

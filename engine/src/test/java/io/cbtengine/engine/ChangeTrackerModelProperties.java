@@ -1,10 +1,5 @@
 package io.cbtengine.engine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import net.jqwik.api.state.ActionChainArbitrary;
 import io.cbtengine.api.CbtFault;
 import io.cbtengine.api.ChangeId;
 import io.cbtengine.api.ChangeTracker;
@@ -19,6 +14,10 @@ import io.cbtengine.api.SnapshotId;
 import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.api.WriteScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +36,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
 import net.jqwik.api.statistics.Statistics;
 
@@ -47,14 +47,14 @@ import net.jqwik.api.statistics.Statistics;
  * <p>Implementation notes. The model keeps, per disk and tracking generation, the list of writes
  * with the epoch they fall in (epoch {@code e} is the interval before the generation's snapshot
  * {@code e + 1}), the snapshots issued in the generation, and whether {@code "*"} means the whole
- * capacity (disk not declared empty, or tracking re-enabled). A query from the changeId of
- * snapshot {@code j} to snapshot {@code k} must report every byte written in epochs {@code j ..
- * k-1} and may report only the blocks those writes touch (clipped to the capacity of {@code k}).
- * A write scope that is open while snapshot {@code k} is taken adds its range to epoch {@code k}
- * (must) and to epoch {@code k-1} (may). Sets of bytes are {@link ByteRangeSet}s, so the model is
- * exact at byte granularity. Every operation is also tried with invalid arguments; the model
- * predicts the fault (in the check order of CONTRACT §3) and that a rejected call changes nothing,
- * which the check after each step verifies.
+ * capacity (disk not declared empty, or tracking re-enabled). A query from the changeId of snapshot
+ * {@code j} to snapshot {@code k} must report every byte written in epochs {@code j .. k-1} and may
+ * report only the blocks those writes touch (clipped to the capacity of {@code k}). A write scope
+ * that is open while snapshot {@code k} is taken adds its range to epoch {@code k} (must) and to
+ * epoch {@code k-1} (may). Sets of bytes are {@link ByteRangeSet}s, so the model is exact at byte
+ * granularity. Every operation is also tried with invalid arguments; the model predicts the fault
+ * (in the check order of CONTRACT section 3) and that a rejected call changes nothing, which the
+ * check after each step verifies.
  *
  * <p>Where the contract is silent the model accepts every reasonable answer; each such place says
  * so in a comment starting with "Ambiguous:".
@@ -76,8 +76,8 @@ class ChangeTrackerModelProperties {
 
   /**
    * The same model against a persistent engine ({@code CbtEngine.open}), with one more action:
-   * close the engine cleanly and open its directory again. A clean close must lose nothing and
-   * add nothing: after the reopen every call must agree with the same model.
+   * close the engine cleanly and open its directory again. A clean close must lose nothing and add
+   * nothing: after the reopen every call must agree with the same model.
    */
   @Property(tries = 60)
   void operations_withCloseAndReopen_persistentEngineAgreesWithModel(
@@ -160,8 +160,12 @@ class ChangeTrackerModelProperties {
 
   static Arbitrary<Dice> dice() {
     // Uniform: jqwik's default favours small numbers, which would keep disks tiny and writes at 0.
-    return Arbitraries.integers().between(0, DICE - 1)
-        .withDistribution(RandomDistribution.uniform()).list().ofSize(24).map(Dice::new);
+    return Arbitraries.integers()
+        .between(0, DICE - 1)
+        .withDistribution(RandomDistribution.uniform())
+        .list()
+        .ofSize(24)
+        .map(Dice::new);
   }
 
   /** An action that needs nothing of the state and draws its arguments from {@link Dice}. */
@@ -179,8 +183,8 @@ class ChangeTrackerModelProperties {
 
     @Override
     public Arbitrary<Transformer<World>> transformer() {
-      return dice().map(
-          d -> Transformer.mutate(name + " " + d, w -> w.step(name, () -> run(w, d))));
+      return dice()
+          .map(d -> Transformer.mutate(name + " " + d, w -> w.step(name, () -> run(w, d))));
     }
 
     abstract void run(World w, Dice d);
@@ -256,8 +260,10 @@ class ChangeTrackerModelProperties {
     final WriteScope scope;
     final long offset;
     final long length;
+
     /** The generation the scope was opened in; null if tracking was disabled then. */
     final Generation openedIn;
+
     int closes;
 
     OpenScope(ModelDisk disk, WriteScope scope, long offset, long length) {
@@ -271,8 +277,8 @@ class ChangeTrackerModelProperties {
 
   /**
    * What a call should throw: a fault type, for InvalidArgument the accepted properties, and the
-   * offending values of which the message must name at least one (CONTRACT §3: "a message naming
-   * the offending value"); no values, no check.
+   * offending values of which the message must name at least one (CONTRACT section 3: "a message
+   * naming the offending value"); no values, no check.
    */
   record Expected(Class<? extends CbtFault> type, Set<String> properties, List<String> naming) {
     static Expected invalidArgument(String... properties) {
@@ -333,6 +339,7 @@ class ChangeTrackerModelProperties {
         throw new UncheckedIOException(e);
       }
     }
+
     final LinkedHashMap<DiskId, ModelDisk> disks = new LinkedHashMap<>();
     final List<ModelSnapshot> history = new ArrayList<>();
     final List<OpenScope> scopes = new ArrayList<>();
@@ -351,31 +358,47 @@ class ChangeTrackerModelProperties {
         body.run();
         checkAgainstModel();
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(e + "\n  during " + name + "; trace of resolved calls:\n    "
-            + String.join("\n    ", trace), e);
+        throw new AssertionError(
+            e
+                + "\n  during "
+                + name
+                + "; trace of resolved calls:\n    "
+                + String.join("\n    ", trace),
+            e);
       }
     }
 
     // The engine's view of every disk, compared with the model after every step.
     void checkAgainstModel() {
       List<DiskId> engineIds = engine.disks().stream().map(TrackedDisk::id).toList();
-      check(engineIds.equals(List.copyOf(disks.keySet())),
+      check(
+          engineIds.equals(List.copyOf(disks.keySet())),
           "disks() lists " + engineIds + ", model has " + disks.keySet());
       for (ModelDisk m : disks.values()) {
         TrackedDisk d = engine.disk(m.id);
         check(engine.findDisk(m.id).isPresent(), "findDisk empty for live disk " + m.id);
         check(d.id().equals(m.id), "disk(" + m.id + ").id()=" + d.id());
-        check(d.capacityBytes() == m.capacity,
+        check(
+            d.capacityBytes() == m.capacity,
             "capacityBytes of " + m.id + " is " + d.capacityBytes() + ", model " + m.capacity);
-        check(d.blockSize() == m.options.blockSize(), "blockSize of " + m.id + " is "
-            + d.blockSize() + ", model " + m.options.blockSize());
-        check(d.options().equals(m.options), "options of " + m.id + " are " + d.options()
-            + ", model " + m.options);
-        check(d.changeTrackingEnabled() == m.tracking, "changeTrackingEnabled of " + m.id + " is "
-            + d.changeTrackingEnabled() + ", model " + m.tracking);
+        check(
+            d.blockSize() == m.options.blockSize(),
+            "blockSize of " + m.id + " is " + d.blockSize() + ", model " + m.options.blockSize());
+        check(
+            d.options().equals(m.options),
+            "options of " + m.id + " are " + d.options() + ", model " + m.options);
+        check(
+            d.changeTrackingEnabled() == m.tracking,
+            "changeTrackingEnabled of "
+                + m.id
+                + " is "
+                + d.changeTrackingEnabled()
+                + ", model "
+                + m.tracking);
         List<SnapshotInfo> expected = m.live.values().stream().map(ModelSnapshot::info).toList();
         List<SnapshotInfo> actual = d.snapshots();
-        check(actual.equals(expected),
+        check(
+            actual.equals(expected),
             "snapshots() of " + m.id + " is " + actual + ", model " + expected);
       }
       for (String raw : DISK_POOL) {
@@ -425,25 +448,39 @@ class ChangeTrackerModelProperties {
         s.scope.close();
       }
       TrackedDisk handle = disks.isEmpty() ? null : engine.disk(disks.keySet().iterator().next());
-      SnapshotId snap = handle == null || handle.snapshots().isEmpty()
-          ? SnapshotId.of("s") : handle.snapshots().get(0).id();
+      SnapshotId snap =
+          handle == null || handle.snapshots().isEmpty()
+              ? SnapshotId.of("s")
+              : handle.snapshots().get(0).id();
       engine.close();
 
       DiskId id = DiskId.of(DISK_POOL.get(0));
       expect(Expected.of(InvalidStateException.class), "disk after close", () -> engine.disk(id));
       expect(Expected.of(InvalidStateException.class), "disks after close", engine::disks);
-      expect(Expected.of(InvalidStateException.class), "findDisk after close",
+      expect(
+          Expected.of(InvalidStateException.class),
+          "findDisk after close",
           () -> engine.findDisk(id));
-      expectVoid(Expected.of(InvalidStateException.class), "deleteDisk after close",
+      expectVoid(
+          Expected.of(InvalidStateException.class),
+          "deleteDisk after close",
           () -> engine.deleteDisk(id));
-      expect(Expected.of(InvalidStateException.class), "createDisk after close",
+      expect(
+          Expected.of(InvalidStateException.class),
+          "createDisk after close",
           () -> engine.createDisk(DiskId.of("after-close"), 1 << 20, DiskOptions.defaults()));
-      expect(Expected.of(InvalidStateException.class), "query after close",
+      expect(
+          Expected.of(InvalidStateException.class),
+          "query after close",
           () -> engine.queryChangedDiskAreas(id, snap, 0, "*"));
       if (handle != null) {
-        expect(Expected.of(InvalidStateException.class), "handle.createSnapshot after close",
+        expect(
+            Expected.of(InvalidStateException.class),
+            "handle.createSnapshot after close",
             handle::createSnapshot);
-        expect(Expected.of(InvalidStateException.class), "handle.query after close",
+        expect(
+            Expected.of(InvalidStateException.class),
+            "handle.query after close",
             () -> handle.queryChangedDiskAreas(snap, 0, "*"));
       }
     }
@@ -497,8 +534,8 @@ class ChangeTrackerModelProperties {
       long tail = 512 * d.below(blockSize / 512);
       long capacity = blocks * blockSize - tail;
       long maxCapacity = Math.min(MAX_MODEL_CAPACITY, capacity * 4);
-      DiskOptions.Builder b = DiskOptions.builder().blockSize(blockSize)
-          .initiallyEmpty(d.chance(65));
+      DiskOptions.Builder b =
+          DiskOptions.builder().blockSize(blockSize).initiallyEmpty(d.chance(65));
       int extents = d.pick(6);
       if (extents > 0) {
         b.maxExtentsPerReply(extents <= 3 ? extents : (int) d.between(1, 8));
@@ -507,8 +544,10 @@ class ChangeTrackerModelProperties {
         // Windows of a few blocks, sometimes not block-aligned, sometimes shorter than a block;
         // never so short that a query needs more than a few hundred replies.
         long minWindow = Math.max(512, roundUp512(maxCapacity / 256));
-        long window = d.chance(25) ? 512 * d.between(1, blockSize / 512)
-            : (long) blockSize * d.between(1, 8) + 512 * d.pick(2);
+        long window =
+            d.chance(25)
+                ? 512 * d.between(1, blockSize / 512)
+                : (long) blockSize * d.between(1, 8) + 512 * d.pick(2);
         b.maxWindowBytes(Math.max(minWindow, window));
       }
       DiskOptions options = b.build();
@@ -521,10 +560,12 @@ class ChangeTrackerModelProperties {
       }
 
       w.log("createDisk(" + id + ", " + capacity + ", " + options + ")");
-      Expected fault = inUse && badCapacity
-          ? Expected.invalidArgument("id", "capacityBytes").naming(id, capacity)
-          : inUse ? Expected.invalidArgument("id").naming(id)
-          : badCapacity ? Expected.invalidArgument("capacityBytes").naming(capacity) : null;
+      Expected fault =
+          inUse && badCapacity
+              ? Expected.invalidArgument("id", "capacityBytes").naming(id, capacity)
+              : inUse
+                  ? Expected.invalidArgument("id").naming(id)
+                  : badCapacity ? Expected.invalidArgument("capacityBytes").naming(capacity) : null;
       final long cap = capacity;
       Object created = expect(fault, "createDisk", () -> w.engine.createDisk(id, cap, options));
       if (fault != null) {
@@ -547,9 +588,13 @@ class ChangeTrackerModelProperties {
       DiskId unused = w.unusedId(d);
       if (unused != null && (w.disks.isEmpty() || d.chance(20))) {
         w.log("deleteDisk(" + unused + ") unknown");
-        expectVoid(Expected.of(NotFoundException.class).naming(unused), "deleteDisk unknown",
+        expectVoid(
+            Expected.of(NotFoundException.class).naming(unused),
+            "deleteDisk unknown",
             () -> w.engine.deleteDisk(unused));
-        expect(Expected.of(NotFoundException.class).naming(unused), "disk unknown",
+        expect(
+            Expected.of(NotFoundException.class).naming(unused),
+            "disk unknown",
             () -> w.engine.disk(unused));
         return;
       }
@@ -564,45 +609,53 @@ class ChangeTrackerModelProperties {
   record WriteArgs(long offset, long length) {
     static WriteArgs draw(Dice d, long cap, int bs) {
       switch (d.pick(12)) {
-        case 0, 1: { // small, anywhere
-          long off = d.below(cap);
-          return new WriteArgs(off, d.between(1, Math.min(2L * bs, cap - off)));
-        }
-        case 2: { // straddles a block boundary
-          if (cap <= bs) {
-            return new WriteArgs(0, cap);
+        case 0, 1:
+          { // small, anywhere
+            long off = d.below(cap);
+            return new WriteArgs(off, d.between(1, Math.min(2L * bs, cap - off)));
           }
-          long boundary = bs * d.between(1, (cap - 1) / bs);
-          long before = d.between(1, Math.min(bs, boundary));
-          long after = d.between(1, Math.min(bs, cap - boundary));
-          return new WriteArgs(boundary - before, before + after);
-        }
+        case 2:
+          { // straddles a block boundary
+            if (cap <= bs) {
+              return new WriteArgs(0, cap);
+            }
+            long boundary = bs * d.between(1, (cap - 1) / bs);
+            long before = d.between(1, Math.min(bs, boundary));
+            long after = d.between(1, Math.min(bs, cap - boundary));
+            return new WriteArgs(boundary - before, before + after);
+          }
         case 3: // zero-length
           return new WriteArgs(d.below(cap), 0);
         case 4: // the whole disk
           return new WriteArgs(0, cap);
-        case 5: { // up to the capacity
-          long len = d.between(1, Math.min(cap, 3L * bs));
-          return new WriteArgs(cap - len, len);
-        }
-        case 6: { // sector-aligned, larger
-          long off = 512 * d.below(cap / 512);
-          return new WriteArgs(off, 512 * d.between(1, (cap - off) / 512));
-        }
+        case 5:
+          { // up to the capacity
+            long len = d.between(1, Math.min(cap, 3L * bs));
+            return new WriteArgs(cap - len, len);
+          }
+        case 6:
+          { // sector-aligned, larger
+            long off = 512 * d.below(cap / 512);
+            return new WriteArgs(off, 512 * d.between(1, (cap - off) / 512));
+          }
         case 7: // negative offset
           return new WriteArgs(d.chance(50) ? -1 : -512 * d.between(1, 4), d.between(0, 512));
         case 8: // negative length
           return new WriteArgs(d.below(cap), d.chance(50) ? -1 : Long.MIN_VALUE);
-        case 9: { // past the capacity
-          long off = d.below(cap);
-          long[] lens = {cap - off + 1, cap - off + 512, Long.MAX_VALUE - off + 1, Long.MAX_VALUE};
-          return new WriteArgs(off, lens[d.pick(lens.length)]);
-        }
+        case 9:
+          { // past the capacity
+            long off = d.below(cap);
+            long[] lens = {
+              cap - off + 1, cap - off + 512, Long.MAX_VALUE - off + 1, Long.MAX_VALUE
+            };
+            return new WriteArgs(off, lens[d.pick(lens.length)]);
+          }
         case 10: // starts past the capacity
           return new WriteArgs(cap + 512 * d.below(4) + (d.chance(50) ? 0 : 1), d.between(0, 512));
-        default: { // zero-length at the capacity
-          return d.chance(50) ? new WriteArgs(cap, 0) : new WriteArgs(d.below(cap), 1);
-        }
+        default:
+          { // zero-length at the capacity
+            return d.chance(50) ? new WriteArgs(cap, 0) : new WriteArgs(d.below(cap), 1);
+          }
       }
     }
 
@@ -633,8 +686,18 @@ class ChangeTrackerModelProperties {
   /** Runs a write call whose fault the model predicts; returns whether it was accepted. */
   static boolean writeCall(World w, ModelDisk m, WriteArgs a, String what, Runnable call) {
     Expected fault = a.fault(m.capacity);
-    w.log(what + "(" + a.offset + ", " + a.length + ") on " + m.id + " cap=" + m.capacity
-        + " tracking=" + m.tracking);
+    w.log(
+        what
+            + "("
+            + a.offset
+            + ", "
+            + a.length
+            + ") on "
+            + m.id
+            + " cap="
+            + m.capacity
+            + " tracking="
+            + m.tracking);
     // Ambiguous: a write past the capacity while tracking is disabled ("accepted and ignored" vs
     // "InvalidArgument"); both are accepted. Same for a zero-length write at the capacity.
     if ((fault != null && !m.tracking) || a.eitherOutcome(m.capacity)) {
@@ -643,8 +706,15 @@ class ChangeTrackerModelProperties {
         return false;
       } catch (InvalidArgumentException e) {
         Set<String> ok = fault == null ? Set.of("offset", "length") : fault.properties();
-        check(ok.contains(e.invalidProperty()), what + " rejected with invalidProperty "
-            + e.invalidProperty() + ", expected one of " + ok + ": " + e.getMessage());
+        check(
+            ok.contains(e.invalidProperty()),
+            what
+                + " rejected with invalidProperty "
+                + e.invalidProperty()
+                + ", expected one of "
+                + ok
+                + ": "
+                + e.getMessage());
         return false;
       }
     }
@@ -670,15 +740,21 @@ class ChangeTrackerModelProperties {
       TrackedDisk disk = w.engine.disk(m.id);
       WriteArgs a = WriteArgs.draw(d, m.capacity, m.options.blockSize());
       boolean scoped = d.chance(30);
-      boolean accepted = writeCall(w, m, a, scoped ? "beginWrite+close" : "recordWrite", () -> {
-        if (scoped) {
-          try (WriteScope s = disk.beginWrite(a.offset, a.length)) {
-            check(s != null, "beginWrite returned null");
-          }
-        } else {
-          disk.recordWrite(a.offset, a.length);
-        }
-      });
+      boolean accepted =
+          writeCall(
+              w,
+              m,
+              a,
+              scoped ? "beginWrite+close" : "recordWrite",
+              () -> {
+                if (scoped) {
+                  try (WriteScope s = disk.beginWrite(a.offset, a.length)) {
+                    check(s != null, "beginWrite returned null");
+                  }
+                } else {
+                  disk.recordWrite(a.offset, a.length);
+                }
+              });
       if (accepted) {
         recordInModel(m, a);
       }
@@ -696,9 +772,15 @@ class ChangeTrackerModelProperties {
       TrackedDisk disk = w.engine.disk(m.id);
       WriteArgs a = WriteArgs.draw(d, m.capacity, m.options.blockSize());
       WriteScope[] opened = new WriteScope[1];
-      boolean accepted = writeCall(w, m, a, "beginWrite", () -> {
-        opened[0] = disk.beginWrite(a.offset, a.length);
-      });
+      boolean accepted =
+          writeCall(
+              w,
+              m,
+              a,
+              "beginWrite",
+              () -> {
+                opened[0] = disk.beginWrite(a.offset, a.length);
+              });
       if (opened[0] != null) {
         w.scopes.add(new OpenScope(m, opened[0], a.offset, a.length));
       }
@@ -721,9 +803,15 @@ class ChangeTrackerModelProperties {
     @Override
     void run(World w, Dice d) {
       OpenScope s = w.scopes.get(d.pick(w.scopes.size()));
-      w.log("close scope [" + s.offset + "+" + s.length + "] of " + s.disk.id
-          + (s.closes > 0 ? " again" : "")
-          + (w.disks.get(s.disk.id) != s.disk ? " (disk gone)" : ""));
+      w.log(
+          "close scope ["
+              + s.offset
+              + "+"
+              + s.length
+              + "] of "
+              + s.disk.id
+              + (s.closes > 0 ? " again" : "")
+              + (w.disks.get(s.disk.id) != s.disk ? " (disk gone)" : ""));
       s.scope.close();
       s.closes++;
       // Keep a closed scope around now and then, to close it twice.
@@ -744,7 +832,8 @@ class ChangeTrackerModelProperties {
       TrackedDisk disk = w.engine.disk(m.id);
       w.log("createSnapshot on " + m.id + " tracking=" + m.tracking);
       if (!m.tracking) {
-        expect(Expected.of(InvalidStateException.class).naming(m.id),
+        expect(
+            Expected.of(InvalidStateException.class).naming(m.id),
             "createSnapshot with tracking disabled",
             disk::createSnapshot);
         return;
@@ -754,14 +843,17 @@ class ChangeTrackerModelProperties {
 
       // The snapshot: a fresh id, the disk's capacity, a changeId in the disk's generation.
       Generation g = m.generation;
-      check(info.capacityBytes() == m.capacity,
+      check(
+          info.capacityBytes() == m.capacity,
           "snapshot capacity " + info.capacityBytes() + ", disk capacity " + m.capacity);
-      check(m.everIssued.add(info.id()),
+      check(
+          m.everIssued.add(info.id()),
           "snapshot id issued twice on one disk (ids are unique per disk): " + info.id());
       ChangeId cid = info.changeId();
       if (g.id == null) {
         String gen = cid.generationText();
-        check(w.generationsSeen.add(gen),
+        check(
+            w.generationsSeen.add(gen),
             "a new tracking generation reuses the generation of an earlier one: " + gen);
         g.id = cid;
       } else {
@@ -769,20 +861,26 @@ class ChangeTrackerModelProperties {
       }
       g.snapshotsTaken++;
       // The lead's documented choice: snapshot k of a generation has sequence k.
-      check(cid.sequence() == g.snapshotsTaken,
-          "changeId sequence " + cid.sequence() + " for snapshot " + g.snapshotsTaken
+      check(
+          cid.sequence() == g.snapshotsTaken,
+          "changeId sequence "
+              + cid.sequence()
+              + " for snapshot "
+              + g.snapshotsTaken
               + " of the generation");
-      check(g.snapshotIndexBySequence.put(cid.sequence(), g.snapshotsTaken) == null,
+      check(
+          g.snapshotIndexBySequence.put(cid.sequence(), g.snapshotsTaken) == null,
           "changeId sequence issued twice: " + cid);
 
       // Scopes open across the snapshot belong to the interval after it (and may to the one
       // before). Ambiguous: a scope opened while tracking was disabled or in an earlier generation
-      // ("ignored" by §3, yet "open at a moment of createSnapshot" by §5) is allowed here but not
+      // ("ignored" by section 3, yet "open at a moment of createSnapshot" by section 5) is allowed
+      // here but not
       // demanded; ChangeTrackerScenarioTest demands it in tests of its own.
       for (OpenScope s : w.scopes) {
         if (s.disk == m && s.closes == 0 && s.length > 0) {
-          g.writes.add(new ModelWrite(s.offset, s.length, g.epoch(), g.epoch() - 1,
-              s.openedIn == g));
+          g.writes.add(
+              new ModelWrite(s.offset, s.length, g.epoch(), g.epoch() - 1, s.openedIn == g));
         }
       }
       ModelSnapshot ms = new ModelSnapshot(m.id, info, g, g.snapshotsTaken, m);
@@ -807,7 +905,9 @@ class ChangeTrackerModelProperties {
         w.log("deleteSnapshot(" + id + ") on " + m.id);
         disk.deleteSnapshot(id);
         m.live.remove(id);
-        expect(Expected.of(NotFoundException.class).naming(id), "snapshot(deleted)",
+        expect(
+            Expected.of(NotFoundException.class).naming(id),
+            "snapshot(deleted)",
             () -> disk.snapshot(id));
         return;
       }
@@ -816,15 +916,22 @@ class ChangeTrackerModelProperties {
       // Ambiguous: with tracking disabled, NotFound (no such snapshot) or InvalidState.
       Expected fault = m.tracking ? Expected.of(NotFoundException.class).naming(id) : null;
       if (fault == null) {
-        expectOneOf(List.of(NotFoundException.class, InvalidStateException.class),
-            "deleteSnapshot with tracking disabled", () -> disk.deleteSnapshot(id));
-        expectOneOf(List.of(NotFoundException.class, InvalidStateException.class),
-            "snapshot(id) with tracking disabled", () -> disk.snapshot(id));
+        expectOneOf(
+            List.of(NotFoundException.class, InvalidStateException.class),
+            "deleteSnapshot with tracking disabled",
+            () -> disk.deleteSnapshot(id));
+        expectOneOf(
+            List.of(NotFoundException.class, InvalidStateException.class),
+            "snapshot(id) with tracking disabled",
+            () -> disk.snapshot(id));
       } else {
-        expect(fault, "deleteSnapshot of a dead id", () -> {
-          disk.deleteSnapshot(id);
-          return null;
-        });
+        expect(
+            fault,
+            "deleteSnapshot of a dead id",
+            () -> {
+              disk.deleteSnapshot(id);
+              return null;
+            });
         expect(fault, "snapshot of a dead id", () -> disk.snapshot(id));
       }
     }
@@ -918,17 +1025,23 @@ class ChangeTrackerModelProperties {
       DiskId unused = w.unusedId(d);
       DiskId id = unused != null ? unused : DiskId.of("never-created");
       w.log("lookups of unknown disk " + id);
-      expect(Expected.of(NotFoundException.class).naming(id), "disk(unknown)",
+      expect(
+          Expected.of(NotFoundException.class).naming(id),
+          "disk(unknown)",
           () -> w.engine.disk(id));
       check(w.engine.findDisk(id).isEmpty(), "findDisk(unknown) not empty");
-      expect(Expected.of(NotFoundException.class), "deleteDisk(unknown)", () -> {
-        w.engine.deleteDisk(id);
-        return null;
-      });
+      expect(
+          Expected.of(NotFoundException.class),
+          "deleteDisk(unknown)",
+          () -> {
+            w.engine.deleteDisk(id);
+            return null;
+          });
       if (!w.disks.isEmpty()) {
         ModelDisk m = w.pickDisk(d);
         for (ModelSnapshot s : m.live.values()) {
-          check(w.engine.disk(m.id).snapshot(s.info().id()).equals(s.info()),
+          check(
+              w.engine.disk(m.id).snapshot(s.info().id()).equals(s.info()),
               "snapshot(" + s.info().id() + ") differs from the model");
         }
       }
@@ -952,15 +1065,19 @@ class ChangeTrackerModelProperties {
         DiskId id = unused != null ? unused : DiskId.of("never-created");
         w.log("query on unknown disk " + id);
         Statistics.label("query outcome").collect("NotFound (disk)");
-        expect(Expected.of(NotFoundException.class).naming(id), "query on an unknown disk",
+        expect(
+            Expected.of(NotFoundException.class).naming(id),
+            "query on an unknown disk",
             () -> w.engine.queryChangedDiskAreas(id, SnapshotId.of("s"), -1, "bad"));
         return;
       }
       // Mostly a disk that has snapshots to ask about.
       List<ModelDisk> withSnapshots =
           w.disks.values().stream().filter(x -> !x.live.isEmpty()).toList();
-      ModelDisk m = !withSnapshots.isEmpty() && d.chance(85)
-          ? withSnapshots.get(d.pick(withSnapshots.size())) : w.pickDisk(d);
+      ModelDisk m =
+          !withSnapshots.isEmpty() && d.chance(85)
+              ? withSnapshots.get(d.pick(withSnapshots.size()))
+              : w.pickDisk(d);
       TrackedDisk disk = w.engine.disk(m.id);
       boolean viaEngine = d.chance(50);
 
@@ -979,12 +1096,22 @@ class ChangeTrackerModelProperties {
       String changeId = drawChangeId(w, m, target, d);
       long start = drawStart(d, cap);
 
-      // Predict: the checks of CONTRACT §3 in their order.
-      String call = "query(" + m.id + ", " + snap + ", " + start + ", " + quote(changeId) + ")"
-          + (viaEngine ? " via engine" : " via disk");
-      Supplier<DiskChangeInfo> once = viaEngine
-          ? () -> w.engine.queryChangedDiskAreas(m.id, snap, start, changeId)
-          : () -> disk.queryChangedDiskAreas(snap, start, changeId);
+      // Predict: the checks of CONTRACT section 3 in their order.
+      String call =
+          "query("
+              + m.id
+              + ", "
+              + snap
+              + ", "
+              + start
+              + ", "
+              + quote(changeId)
+              + ")"
+              + (viaEngine ? " via engine" : " via disk");
+      Supplier<DiskChangeInfo> once =
+          viaEngine
+              ? () -> w.engine.queryChangedDiskAreas(m.id, snap, start, changeId)
+              : () -> disk.queryChangedDiskAreas(snap, start, changeId);
       w.log(call + " tracking=" + m.tracking + " snapshotLive=" + (target != null));
       if (!m.tracking) {
         Statistics.label("query outcome").collect("InvalidState");
@@ -1008,10 +1135,12 @@ class ChangeTrackerModelProperties {
       boolean badStart = start < 0 || start >= cap;
       if (malformed || badStart) {
         // Ambiguous: which of the two is reported when both are wrong; either is accepted.
-        Expected fault = malformed && badStart
-            ? Expected.invalidArgument("changeId", "startOffset").naming(changeId, start)
-            : malformed ? Expected.invalidArgument("changeId").naming(changeId)
-            : Expected.invalidArgument("startOffset").naming(start);
+        Expected fault =
+            malformed && badStart
+                ? Expected.invalidArgument("changeId", "startOffset").naming(changeId, start)
+                : malformed
+                    ? Expected.invalidArgument("changeId").naming(changeId)
+                    : Expected.invalidArgument("startOffset").naming(start);
         Statistics.label("query outcome").collect("InvalidArgument");
         expect(fault, call, once::get);
         return;
@@ -1021,13 +1150,18 @@ class ChangeTrackerModelProperties {
       if (parsed == null) {
         from = -1;
       } else {
-        Integer index = parsed.sameGeneration(g.id)
-            ? g.snapshotIndexBySequence.get(parsed.sequence()) : null;
+        Integer index =
+            parsed.sameGeneration(g.id) ? g.snapshotIndexBySequence.get(parsed.sequence()) : null;
         if (index == null || index > target.index()) {
           Statistics.label("query outcome").collect("FileFault");
-          FileFaultException e = (FileFaultException) expect(
-              Expected.of(FileFaultException.class).naming(changeId, parsed), call, once::get);
-          check(FileFaultException.CANNOT_GET_CHANGES.equals(e.faultMessageKey()),
+          FileFaultException e =
+              (FileFaultException)
+                  expect(
+                      Expected.of(FileFaultException.class).naming(changeId, parsed),
+                      call,
+                      once::get);
+          check(
+              FileFaultException.CANNOT_GET_CHANGES.equals(e.faultMessageKey()),
               "faultMessageKey " + e.faultMessageKey() + " for " + call);
           return;
         }
@@ -1035,24 +1169,53 @@ class ChangeTrackerModelProperties {
       }
 
       // Page through the whole answer and compare it with the model.
-      PagingClient.Result result = PagingClient.queryAll(viaEngine
-          ? off -> w.engine.queryChangedDiskAreas(m.id, snap, off, changeId)
-          : off -> disk.queryChangedDiskAreas(snap, off, changeId), start, cap, m.options);
+      PagingClient.Result result =
+          PagingClient.queryAll(
+              viaEngine
+                  ? off -> w.engine.queryChangedDiskAreas(m.id, snap, off, changeId)
+                  : off -> disk.queryChangedDiskAreas(snap, off, changeId),
+              start,
+              cap,
+              m.options);
       ByteRangeSet[] expected = expectedChanges(m, g, target, from);
       ByteRangeSet must = expected[0].clip(start, cap);
       ByteRangeSet may = expected[1];
       long[] missing = result.changed().firstGapFor(must);
-      check(missing == null, "write missed: bytes [" + missing0(missing) + ") not reported by "
-          + call + "; reported " + result.changed() + ", must " + must);
+      check(
+          missing == null,
+          "write missed: bytes ["
+              + missing0(missing)
+              + ") not reported by "
+              + call
+              + "; reported "
+              + result.changed()
+              + ", must "
+              + must);
       long[] extra = result.changed().firstRangeOutside(may);
-      check(extra == null, "false positive beyond block rounding: bytes [" + missing0(extra)
-          + ") reported by " + call + "; reported " + result.changed() + ", may " + may);
+      check(
+          extra == null,
+          "false positive beyond block rounding: bytes ["
+              + missing0(extra)
+              + ") reported by "
+              + call
+              + "; reported "
+              + result.changed()
+              + ", may "
+              + may);
       if (from == target.index()) {
-        check(result.changed().isEmpty(), "changeId of the queried snapshot itself must give an "
-            + "empty answer, got " + result.changed() + " from " + call);
+        check(
+            result.changed().isEmpty(),
+            "changeId of the queried snapshot itself must give an "
+                + "empty answer, got "
+                + result.changed()
+                + " from "
+                + call);
       }
-      Statistics.label("query outcome").collect(from < 0 ? "answered *"
-          : from == target.index() ? "answered (same snapshot)" : "answered");
+      Statistics.label("query outcome")
+          .collect(
+              from < 0
+                  ? "answered *"
+                  : from == target.index() ? "answered (same snapshot)" : "answered");
       Statistics.label("replies per query").collect(Math.min(result.replies().size(), 10));
     }
   }
@@ -1110,38 +1273,62 @@ class ChangeTrackerModelProperties {
     switch (kind) {
       case 0, 1, 2, 3:
         return "*";
-      case 4, 5, 6, 7, 8: { // a snapshot of the current generation, live or deleted
-        List<ModelSnapshot> earlier = target == null ? List.of()
-            : current.stream().filter(s -> s.index() < target.index()).toList();
-        List<ModelSnapshot> from = !earlier.isEmpty() && kind < 7 ? earlier : current;
-        return from.get(d.pick(from.size())).info().changeId().toString();
-      }
+      case 4, 5, 6, 7, 8:
+        { // a snapshot of the current generation, live or deleted
+          List<ModelSnapshot> earlier =
+              target == null
+                  ? List.of()
+                  : current.stream().filter(s -> s.index() < target.index()).toList();
+          List<ModelSnapshot> from = !earlier.isEmpty() && kind < 7 ? earlier : current;
+          return from.get(d.pick(from.size())).info().changeId().toString();
+        }
       case 9: // the same disk id, any generation
-        return sameDisk.isEmpty() ? "*" : sameDisk.get(d.pick(sameDisk.size())).info().changeId()
-            .toString();
+        return sameDisk.isEmpty()
+            ? "*"
+            : sameDisk.get(d.pick(sameDisk.size())).info().changeId().toString();
       case 10, 11: // any disk, any generation
         return w.history.get(d.pick(w.history.size())).info().changeId().toString();
       case 12: // the current generation, sequence 0 (never issued)
         return ChangeId.of(g.id.generationHigh(), g.id.generationLow(), 0).toString();
       case 13: // the current generation, the next sequence or far beyond (never issued)
-        return ChangeId.of(g.id.generationHigh(), g.id.generationLow(),
-            d.chance(50) ? g.snapshotsTaken + 1 : 100_000_000_000_000_000L).toString();
+        return ChangeId.of(
+                g.id.generationHigh(),
+                g.id.generationLow(),
+                d.chance(50) ? g.snapshotsTaken + 1 : 100_000_000_000_000_000L)
+            .toString();
       case 14: // a generation nobody issued
         return ChangeId.of(0x0123456789abcdefL + d.pick(DICE), d.pick(DICE), 1).toString();
-      case 15: { // upper-case hex, or leading zeros in the sequence: the same changeId
-        ChangeId c = current.isEmpty()
-            ? g.id : current.get(d.pick(current.size())).info().changeId();
-        return d.chance(50) ? c.toString().toUpperCase(Locale.ROOT)
-            : c.generationText() + "/000" + c.sequence();
-      }
-      default: { // malformed
-        String real = w.history.isEmpty() ? "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1"
-            : w.history.get(d.pick(w.history.size())).info().changeId().toString();
-        String[] bad = {null, "", "**", "* ", " *", "garbage", real.substring(0, 47),
-            real.substring(1), real + "x", real.replace('-', ' '), real.substring(0, 48) + "-1",
-            real.substring(0, 48) + "1234567890123456789", real.replace('/', ':')};
-        return bad[d.pick(bad.length)];
-      }
+      case 15:
+        { // upper-case hex, or leading zeros in the sequence: the same changeId
+          ChangeId c =
+              current.isEmpty() ? g.id : current.get(d.pick(current.size())).info().changeId();
+          return d.chance(50)
+              ? c.toString().toUpperCase(Locale.ROOT)
+              : c.generationText() + "/000" + c.sequence();
+        }
+      default:
+        { // malformed
+          String real =
+              w.history.isEmpty()
+                  ? "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/1"
+                  : w.history.get(d.pick(w.history.size())).info().changeId().toString();
+          String[] bad = {
+            null,
+            "",
+            "**",
+            "* ",
+            " *",
+            "garbage",
+            real.substring(0, 47),
+            real.substring(1),
+            real + "x",
+            real.replace('-', ' '),
+            real.substring(0, 48) + "-1",
+            real.substring(0, 48) + "1234567890123456789",
+            real.replace('/', ':')
+          };
+          return bad[d.pick(bad.length)];
+        }
     }
   }
 
@@ -1149,14 +1336,16 @@ class ChangeTrackerModelProperties {
     switch (d.pick(10)) {
       case 7:
         return d.below(cap);
-      case 8: {
-        long[] bad = {-1, -512, Long.MIN_VALUE};
-        return bad[d.pick(bad.length)];
-      }
-      case 9: {
-        long[] bad = {cap, cap + 1, cap + 512, Long.MAX_VALUE};
-        return bad[d.pick(bad.length)];
-      }
+      case 8:
+        {
+          long[] bad = {-1, -512, Long.MIN_VALUE};
+          return bad[d.pick(bad.length)];
+        }
+      case 9:
+        {
+          long[] bad = {cap, cap + 1, cap + 512, Long.MAX_VALUE};
+          return bad[d.pick(bad.length)];
+        }
       default:
         return 0;
     }
@@ -1171,10 +1360,13 @@ class ChangeTrackerModelProperties {
   }
 
   static void expectVoid(Expected expected, String what, Runnable call) {
-    expect(expected, what, () -> {
-      call.run();
-      return null;
-    });
+    expect(
+        expected,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   /**
@@ -1189,24 +1381,49 @@ class ChangeTrackerModelProperties {
       if (expected == null) {
         throw new AssertionError(what + ": unexpected " + f.faultType() + ": " + f.getMessage(), f);
       }
-      check(expected.type().isInstance(f), what + ": expected " + expected.type().getSimpleName()
-          + " but got " + f.getClass().getSimpleName() + ": " + f.getMessage());
+      check(
+          expected.type().isInstance(f),
+          what
+              + ": expected "
+              + expected.type().getSimpleName()
+              + " but got "
+              + f.getClass().getSimpleName()
+              + ": "
+              + f.getMessage());
       check(f.getMessage() != null && !f.getMessage().isBlank(), what + ": fault without message");
-      check(expected.naming().isEmpty()
+      check(
+          expected.naming().isEmpty()
               || expected.naming().stream().anyMatch(v -> f.getMessage().contains(v)),
-          what + ": the message of " + f.faultType() + " names none of the offending values "
-              + expected.naming() + ": " + f.getMessage());
+          what
+              + ": the message of "
+              + f.faultType()
+              + " names none of the offending values "
+              + expected.naming()
+              + ": "
+              + f.getMessage());
       if (f instanceof InvalidArgumentException ia) {
-        check(expected.properties().contains(ia.invalidProperty()), what
-            + ": InvalidArgument with invalidProperty " + ia.invalidProperty() + ", expected "
-            + expected.properties() + ": " + ia.getMessage());
+        check(
+            expected.properties().contains(ia.invalidProperty()),
+            what
+                + ": InvalidArgument with invalidProperty "
+                + ia.invalidProperty()
+                + ", expected "
+                + expected.properties()
+                + ": "
+                + ia.getMessage());
       }
       return f;
     } catch (RuntimeException e) {
-      throw new AssertionError(what + ": threw " + e + " instead of "
-          + (expected == null ? "succeeding" : expected.type().getSimpleName()), e);
+      throw new AssertionError(
+          what
+              + ": threw "
+              + e
+              + " instead of "
+              + (expected == null ? "succeeding" : expected.type().getSimpleName()),
+          e);
     }
-    check(expected == null,
+    check(
+        expected == null,
         what + ": succeeded (returned " + value + ") but the contract demands " + expected);
     return value;
   }
@@ -1215,7 +1432,8 @@ class ChangeTrackerModelProperties {
     try {
       call.run();
     } catch (CbtFault f) {
-      check(types.stream().anyMatch(t -> t.isInstance(f)),
+      check(
+          types.stream().anyMatch(t -> t.isInstance(f)),
           what + ": got " + f.getClass().getSimpleName() + ", expected one of " + types);
       return;
     }

@@ -84,13 +84,33 @@ class ChangeTrackerScenarioTest {
     assertEquals(200 * GiB, disk.capacityBytes());
     assertEquals(200 * GiB, after.capacityBytes());
     assertEquals(100 * GiB, disk.snapshot(before.id()).capacityBytes());
-    assertEquals(ranges(1 * GiB, 1 * GiB + 4096, 3 * GiB, 3 * GiB + 4096,
-            100 * GiB - 4096, 100 * GiB, 150 * GiB, 150 * GiB + 8192, 200 * GiB - 4096, 200 * GiB),
+    assertEquals(
+        ranges(
+            1 * GiB,
+            1 * GiB + 4096,
+            3 * GiB,
+            3 * GiB + 4096,
+            100 * GiB - 4096,
+            100 * GiB,
+            150 * GiB,
+            150 * GiB + 8192,
+            200 * GiB - 4096,
+            200 * GiB),
         changed(disk, after, before.changeId().toString()));
     // The earlier snapshot still answers within its own, smaller capacity.
     assertTrue(changed(disk, before, "*").isEmpty());
-    assertEquals(ranges(1 * GiB, 1 * GiB + 4096, 3 * GiB, 3 * GiB + 4096,
-            100 * GiB - 4096, 100 * GiB, 150 * GiB, 150 * GiB + 8192, 200 * GiB - 4096, 200 * GiB),
+    assertEquals(
+        ranges(
+            1 * GiB,
+            1 * GiB + 4096,
+            3 * GiB,
+            3 * GiB + 4096,
+            100 * GiB - 4096,
+            100 * GiB,
+            150 * GiB,
+            150 * GiB + 8192,
+            200 * GiB - 4096,
+            200 * GiB),
         changed(disk, after, "*"));
   }
 
@@ -118,14 +138,17 @@ class ChangeTrackerScenarioTest {
     assertFalse(disk.changeTrackingEnabled());
     assertTrue(disk.snapshots().isEmpty());
     assertThrows(InvalidStateException.class, disk::createSnapshot);
-    assertThrows(InvalidStateException.class,
+    assertThrows(
+        InvalidStateException.class,
         () -> disk.queryChangedDiskAreas(old.id(), 0, old.changeId().toString()));
     disk.enableChangeTracking();
     disk.recordWrite(8192, 4096);
     SnapshotInfo fresh = disk.createSnapshot();
 
-    FileFaultException e = assertThrows(FileFaultException.class,
-        () -> disk.queryChangedDiskAreas(fresh.id(), 0, old.changeId().toString()));
+    FileFaultException e =
+        assertThrows(
+            FileFaultException.class,
+            () -> disk.queryChangedDiskAreas(fresh.id(), 0, old.changeId().toString()));
     assertEquals(FileFaultException.CANNOT_GET_CHANGES, e.faultMessageKey());
     assertEquals("FileFault", e.faultType());
     assertFalse(fresh.changeId().sameGeneration(old.changeId()));
@@ -147,8 +170,10 @@ class ChangeTrackerScenarioTest {
     second.recordWrite(4096, 4096);
     SnapshotInfo fresh = second.createSnapshot();
 
-    FileFaultException e = assertThrows(FileFaultException.class,
-        () -> engine.queryChangedDiskAreas(DISK, fresh.id(), 0, old.changeId().toString()));
+    FileFaultException e =
+        assertThrows(
+            FileFaultException.class,
+            () -> engine.queryChangedDiskAreas(DISK, fresh.id(), 0, old.changeId().toString()));
     assertEquals(FileFaultException.CANNOT_GET_CHANGES, e.faultMessageKey());
     assertFalse(fresh.changeId().sameGeneration(old.changeId()));
     assertEquals(ranges(4096, 8192), changed(second, fresh, "*"));
@@ -165,8 +190,10 @@ class ChangeTrackerScenarioTest {
   void createDisk_idInUse_invalidArgumentIdAndFirstDiskUnchanged() {
     engine.createDisk(DISK, 1 * GiB, EMPTY_4K);
 
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> engine.createDisk(DISK, 2 * GiB, DiskOptions.defaults()));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> engine.createDisk(DISK, 2 * GiB, DiskOptions.defaults()));
 
     assertEquals("id", e.invalidProperty());
     assertEquals(1 * GiB, engine.disk(DISK).capacityBytes());
@@ -177,8 +204,9 @@ class ChangeTrackerScenarioTest {
   @ParameterizedTest
   @ValueSource(longs = {0, -512, 1000, 511})
   void createDisk_capacityNotPositiveMultipleOf512_invalidArgumentCapacityBytes(long capacity) {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> engine.createDisk(DISK, capacity, EMPTY_4K));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> engine.createDisk(DISK, capacity, EMPTY_4K));
 
     assertEquals("capacityBytes", e.invalidProperty());
     assertTrue(engine.findDisk(DISK).isEmpty());
@@ -195,10 +223,11 @@ class ChangeTrackerScenarioTest {
     assertThrows(InvalidStateException.class, engine::disks);
     assertThrows(InvalidStateException.class, () -> engine.findDisk(DISK));
     assertThrows(InvalidStateException.class, () -> engine.deleteDisk(DISK));
-    assertThrows(InvalidStateException.class,
+    assertThrows(
+        InvalidStateException.class,
         () -> engine.createDisk(DiskId.of("other"), 1 * GiB, EMPTY_4K));
-    assertThrows(InvalidStateException.class,
-        () -> engine.queryChangedDiskAreas(DISK, s.id(), 0, "*"));
+    assertThrows(
+        InvalidStateException.class, () -> engine.queryChangedDiskAreas(DISK, s.id(), 0, "*"));
     assertThrows(InvalidStateException.class, () -> disk.queryChangedDiskAreas(s.id(), 0, "*"));
     assertThrows(InvalidStateException.class, disk::createSnapshot);
   }
@@ -209,7 +238,7 @@ class ChangeTrackerScenarioTest {
     engine.close();
     closed = true;
 
-    // CONTRACT §3: "Any call on a closed engine: InvalidState", the hot path included.
+    // CONTRACT section 3: "Any call on a closed engine: InvalidState", the hot path included.
     assertThrows(InvalidStateException.class, () -> disk.recordWrite(0, 4096));
   }
 
@@ -238,10 +267,13 @@ class ChangeTrackerScenarioTest {
     TrackedDisk disk = engine.createDisk(DISK, 1 * GiB, EMPTY_4K);
     SnapshotInfo s = disk.createSnapshot();
 
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> disk.queryChangedDiskAreas(s.id(), 1 * GiB, "*"));
-    InvalidArgumentException negative = assertThrows(InvalidArgumentException.class,
-        () -> engine.queryChangedDiskAreas(DISK, s.id(), -1, "*"));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> disk.queryChangedDiskAreas(s.id(), 1 * GiB, "*"));
+    InvalidArgumentException negative =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> engine.queryChangedDiskAreas(DISK, s.id(), -1, "*"));
 
     assertEquals("startOffset", e.invalidProperty());
     assertEquals("InvalidArgument", e.faultType());
@@ -256,8 +288,9 @@ class ChangeTrackerScenarioTest {
     SnapshotInfo s = disk.createSnapshot();
     disk.extend(2 * GiB);
 
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> disk.queryChangedDiskAreas(s.id(), 1 * GiB, "*"));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> disk.queryChangedDiskAreas(s.id(), 1 * GiB, "*"));
 
     assertEquals("startOffset", e.invalidProperty());
   }
@@ -269,27 +302,35 @@ class ChangeTrackerScenarioTest {
     SnapshotId unknown = SnapshotId.of("no-such-snapshot");
 
     // unknown disk before everything else
-    assertThrows(NotFoundException.class,
+    assertThrows(
+        NotFoundException.class,
         () -> engine.queryChangedDiskAreas(DiskId.of("nope"), unknown, -1, "bad"));
     // unknown snapshot before a malformed changeId and a bad start
     assertThrows(NotFoundException.class, () -> disk.queryChangedDiskAreas(unknown, -1, "bad"));
     // malformed changeId before an unanswerable one (there is none here) and after the snapshot
-    InvalidArgumentException malformed = assertThrows(InvalidArgumentException.class,
-        () -> disk.queryChangedDiskAreas(s.id(), 0, "bad"));
+    InvalidArgumentException malformed =
+        assertThrows(
+            InvalidArgumentException.class, () -> disk.queryChangedDiskAreas(s.id(), 0, "bad"));
     assertEquals("changeId", malformed.invalidProperty());
     // a bad start before an unanswerable changeId
-    String neverIssued = ChangeId.of(s.changeId().generationHigh(),
-        s.changeId().generationLow(), s.changeId().sequence() + 5).toString();
-    InvalidArgumentException badStart = assertThrows(InvalidArgumentException.class,
-        () -> disk.queryChangedDiskAreas(s.id(), -1, neverIssued));
+    String neverIssued =
+        ChangeId.of(
+                s.changeId().generationHigh(),
+                s.changeId().generationLow(),
+                s.changeId().sequence() + 5)
+            .toString();
+    InvalidArgumentException badStart =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> disk.queryChangedDiskAreas(s.id(), -1, neverIssued));
     assertEquals("startOffset", badStart.invalidProperty());
-    assertThrows(FileFaultException.class,
-        () -> disk.queryChangedDiskAreas(s.id(), 0, neverIssued));
+    assertThrows(
+        FileFaultException.class, () -> disk.queryChangedDiskAreas(s.id(), 0, neverIssued));
     // tracking disabled before an unknown snapshot
     disk.disableChangeTracking();
     assertThrows(InvalidStateException.class, () -> disk.queryChangedDiskAreas(unknown, -1, "x"));
-    assertThrows(InvalidStateException.class,
-        () -> engine.queryChangedDiskAreas(DISK, unknown, -1, "x"));
+    assertThrows(
+        InvalidStateException.class, () -> engine.queryChangedDiskAreas(DISK, unknown, -1, "x"));
   }
 
   @Test
@@ -307,8 +348,10 @@ class ChangeTrackerScenarioTest {
     SnapshotInfo first = disk.createSnapshot();
     SnapshotInfo second = disk.createSnapshot();
 
-    FileFaultException e = assertThrows(FileFaultException.class,
-        () -> disk.queryChangedDiskAreas(first.id(), 0, second.changeId().toString()));
+    FileFaultException e =
+        assertThrows(
+            FileFaultException.class,
+            () -> disk.queryChangedDiskAreas(first.id(), 0, second.changeId().toString()));
 
     assertEquals(FileFaultException.CANNOT_GET_CHANGES, e.faultMessageKey());
   }
@@ -329,10 +372,11 @@ class ChangeTrackerScenarioTest {
     assertThrows(NotFoundException.class, () -> disk.snapshot(first.id()));
     assertThrows(NotFoundException.class, () -> disk.deleteSnapshot(first.id()));
     assertEquals(List.of(third), disk.snapshots());
-    assertEquals(ranges(1 * MiB, 1 * MiB + 4096, 2 * MiB, 2 * MiB + 4096),
+    assertEquals(
+        ranges(1 * MiB, 1 * MiB + 4096, 2 * MiB, 2 * MiB + 4096),
         changed(disk, third, first.changeId().toString()));
-    assertEquals(ranges(2 * MiB, 2 * MiB + 4096),
-        changed(disk, third, second.changeId().toString()));
+    assertEquals(
+        ranges(2 * MiB, 2 * MiB + 4096), changed(disk, third, second.changeId().toString()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -343,14 +387,14 @@ class ChangeTrackerScenarioTest {
   void recordWrite_pastCapacity_invalidArgumentAndNothingRecorded() {
     TrackedDisk disk = engine.createDisk(DISK, 1 * MiB, EMPTY_4K);
 
-    InvalidArgumentException straddling = assertThrows(InvalidArgumentException.class,
-        () -> disk.recordWrite(1 * MiB - 4096, 8192));
-    InvalidArgumentException overflowing = assertThrows(InvalidArgumentException.class,
-        () -> disk.recordWrite(4096, Long.MAX_VALUE));
-    InvalidArgumentException negative = assertThrows(InvalidArgumentException.class,
-        () -> disk.recordWrite(-4096, 4096));
-    InvalidArgumentException negativeLength = assertThrows(InvalidArgumentException.class,
-        () -> disk.recordWrite(0, -1));
+    InvalidArgumentException straddling =
+        assertThrows(InvalidArgumentException.class, () -> disk.recordWrite(1 * MiB - 4096, 8192));
+    InvalidArgumentException overflowing =
+        assertThrows(InvalidArgumentException.class, () -> disk.recordWrite(4096, Long.MAX_VALUE));
+    InvalidArgumentException negative =
+        assertThrows(InvalidArgumentException.class, () -> disk.recordWrite(-4096, 4096));
+    InvalidArgumentException negativeLength =
+        assertThrows(InvalidArgumentException.class, () -> disk.recordWrite(0, -1));
     assertThrows(InvalidArgumentException.class, () -> disk.beginWrite(1 * MiB, 512));
     SnapshotInfo s = disk.createSnapshot();
 
@@ -390,16 +434,17 @@ class ChangeTrackerScenarioTest {
   @ParameterizedTest
   @ValueSource(ints = {512, 4096, 65536})
   void query_tenByteWriteAtOneMiBPlusOne_oneBlockAlignedExtent(int blockSize) {
-    TrackedDisk disk = engine.createDisk(DISK, 1 * GiB,
-        DiskOptions.builder().blockSize(blockSize).initiallyEmpty(true).build());
+    TrackedDisk disk =
+        engine.createDisk(
+            DISK, 1 * GiB, DiskOptions.builder().blockSize(blockSize).initiallyEmpty(true).build());
     disk.recordWrite(1 * MiB + 1, 10);
     SnapshotInfo s = disk.createSnapshot();
 
     PagingClient.Result r = PagingClient.queryAll(disk, s.id(), 0, "*");
 
     assertEquals(1, r.replies().size(), "default shaping answers a 1 GiB disk in one reply");
-    assertEquals(List.of(new DiskChangeExtent(1 * MiB, blockSize)),
-        r.replies().get(0).changedArea());
+    assertEquals(
+        List.of(new DiskChangeExtent(1 * MiB, blockSize)), r.replies().get(0).changedArea());
   }
 
   @Test
@@ -412,8 +457,11 @@ class ChangeTrackerScenarioTest {
     PagingClient.Result r = PagingClient.queryAll(disk, s.id(), 0, "*");
 
     assertEquals(1, r.replies().size());
-    assertEquals(List.of(new DiskChangeExtent(128 * MiB, 64 * MiB),
-            new DiskChangeExtent(512 * MiB, 64 * MiB + 4096)), r.replies().get(0).changedArea());
+    assertEquals(
+        List.of(
+            new DiskChangeExtent(128 * MiB, 64 * MiB),
+            new DiskChangeExtent(512 * MiB, 64 * MiB + 4096)),
+        r.replies().get(0).changedArea());
   }
 
   @Test
@@ -427,8 +475,8 @@ class ChangeTrackerScenarioTest {
 
   @Test
   void query_starOnDiskNotDeclaredEmpty_wholeCapacity() {
-    TrackedDisk disk = engine.createDisk(DISK, 1 * GiB + 512,
-        DiskOptions.builder().blockSize(4096).build());
+    TrackedDisk disk =
+        engine.createDisk(DISK, 1 * GiB + 512, DiskOptions.builder().blockSize(4096).build());
     disk.recordWrite(10 * MiB, 4096);
     SnapshotInfo s = disk.createSnapshot();
 
@@ -465,11 +513,11 @@ class ChangeTrackerScenarioTest {
   }
 
   /**
-   * CONTRACT §5: "any write whose scope was open at any moment of createSnapshot is reported in
-   * the interval after that snapshot". Here the scope opened while tracking was disabled (§3:
-   * such writes are "accepted and ignored"), and is still open when the first snapshot after
-   * re-enabling is taken. Its data may land after that snapshot, so an incremental backup from it
-   * must see the write; this test takes the strict reading.
+   * CONTRACT section 5: "any write whose scope was open at any moment of createSnapshot is reported
+   * in the interval after that snapshot". Here the scope opened while tracking was disabled
+   * (section 3: such writes are "accepted and ignored"), and is still open when the first snapshot
+   * after re-enabling is taken. Its data may land after that snapshot, so an incremental backup
+   * from it must see the write; this test takes the strict reading.
    */
   @Test
   void beginWrite_openedWhileDisabledAndOpenAcrossSnapshotAfterEnable_reportedAfterIt() {
@@ -504,8 +552,8 @@ class ChangeTrackerScenarioTest {
 
   @Test
   void query_firstWindowUnchanged_pagingContinuesToChangedWindow() {
-    TrackedDisk disk = engine.createDisk(DISK, 4 * MiB,
-        EMPTY_4K.toBuilder().maxWindowBytes(1 * MiB).build());
+    TrackedDisk disk =
+        engine.createDisk(DISK, 4 * MiB, EMPTY_4K.toBuilder().maxWindowBytes(1 * MiB).build());
     disk.recordWrite(1 * MiB + 512 * KiB, 4096);
     SnapshotInfo s = disk.createSnapshot();
 
@@ -522,8 +570,8 @@ class ChangeTrackerScenarioTest {
   @Test
   void query_oneExtentPerReplyOver200kScatteredWrites_tilesDiskAndFindsEveryWrite() {
     long capacity = 64 * GiB;
-    TrackedDisk disk = engine.createDisk(DISK, capacity,
-        EMPTY_4K.toBuilder().maxExtentsPerReply(1).build());
+    TrackedDisk disk =
+        engine.createDisk(DISK, capacity, EMPTY_4K.toBuilder().maxExtentsPerReply(1).build());
     // 200,000 distinct even-numbered 4 KiB blocks: no two writes are adjacent.
     Random random = new Random(0x5eed_cb7L);
     long evenBlocks = capacity / 4096 / 2;
@@ -550,8 +598,11 @@ class ChangeTrackerScenarioTest {
 
   @Test
   void query_extentLongerThanWindow_splitAcrossWindowsAndTiles() {
-    TrackedDisk disk = engine.createDisk(DISK, 16 * MiB,
-        EMPTY_4K.toBuilder().maxWindowBytes(1 * MiB).maxExtentsPerReply(2).build());
+    TrackedDisk disk =
+        engine.createDisk(
+            DISK,
+            16 * MiB,
+            EMPTY_4K.toBuilder().maxWindowBytes(1 * MiB).maxExtentsPerReply(2).build());
     disk.recordWrite(512 * KiB, 3 * MiB);
     disk.recordWrite(5 * MiB + 4096, 4096);
     disk.recordWrite(5 * MiB + 3 * 4096, 4096);
@@ -560,22 +611,34 @@ class ChangeTrackerScenarioTest {
 
     PagingClient.Result r = PagingClient.queryAll(disk, s.id(), 0, "*");
 
-    assertEquals(ranges(512 * KiB, 3 * MiB + 512 * KiB, 5 * MiB + 4096, 5 * MiB + 8192,
-        5 * MiB + 12288, 5 * MiB + 16384, 5 * MiB + 20480, 5 * MiB + 24576), r.changed());
+    assertEquals(
+        ranges(
+            512 * KiB,
+            3 * MiB + 512 * KiB,
+            5 * MiB + 4096,
+            5 * MiB + 8192,
+            5 * MiB + 12288,
+            5 * MiB + 16384,
+            5 * MiB + 20480,
+            5 * MiB + 24576),
+        r.changed());
   }
 
   /**
    * Thousands of snapshots, a few writes in most intervals, many snapshots deleted; queries over
-   * short and long spans (across 16, 256 and 4096 intervals and off those boundaries) are exact
-   * at block granularity: every write found, nothing else reported.
+   * short and long spans (across 16, 256 and 4096 intervals and off those boundaries) are exact at
+   * block granularity: every write found, nothing else reported.
    */
   @Test
   void query_spansOfThousandsOfSnapshots_exactlyTheWritesOfTheSpan() {
     int blockSize = 512;
     long capacity = 4 * MiB;
     int blocks = (int) (capacity / blockSize);
-    TrackedDisk disk = engine.createDisk(DISK, capacity,
-        DiskOptions.builder().blockSize(blockSize).initiallyEmpty(true).build());
+    TrackedDisk disk =
+        engine.createDisk(
+            DISK,
+            capacity,
+            DiskOptions.builder().blockSize(blockSize).initiallyEmpty(true).build());
     int snapshotCount = 5000;
     Random random = new Random(4242);
     List<int[]> writesPerInterval = new ArrayList<>();
@@ -595,8 +658,10 @@ class ChangeTrackerScenarioTest {
     }
 
     SnapshotInfo last = taken.get(snapshotCount - 1);
-    int[] froms = {0, 1, 14, 15, 16, 17, 240, 255, 256, 257, 511, 512, 1000, 4094, 4095, 4096,
-        4097, 4900, 4998, 4999};
+    int[] froms = {
+      0, 1, 14, 15, 16, 17, 240, 255, 256, 257, 511, 512, 1000, 4094, 4095, 4096, 4097, 4900, 4998,
+      4999
+    };
     for (int from : froms) {
       // Snapshot "from" has sequence from + 1; its changeId starts the interval after it.
       String changeId = taken.get(from).changeId().toString();
@@ -638,35 +703,39 @@ class ChangeTrackerScenarioTest {
     int[] completedBeforeWrite = new int[writes];
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch go = new CountDownLatch(1);
-    Thread deleter = new Thread(() -> {
-      try {
-        go.await();
-        SnapshotInfo previous = start;
-        for (int c = 0; c < cycles; c++) {
-          SnapshotInfo next = disk.createSnapshot();
-          synchronized (taken) {
-            taken.add(next);
-          }
-          done.incrementAndGet();
-          disk.deleteSnapshot(previous.id());
-          previous = next;
-          Thread.yield();
-        }
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-      }
-    });
-    Thread writer = new Thread(() -> {
-      try {
-        go.await();
-        for (int i = 0; i < writes; i++) {
-          completedBeforeWrite[i] = done.get();
-          disk.recordWrite(2L * i * 4096, 4096);
-        }
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-      }
-    });
+    Thread deleter =
+        new Thread(
+            () -> {
+              try {
+                go.await();
+                SnapshotInfo previous = start;
+                for (int c = 0; c < cycles; c++) {
+                  SnapshotInfo next = disk.createSnapshot();
+                  synchronized (taken) {
+                    taken.add(next);
+                  }
+                  done.incrementAndGet();
+                  disk.deleteSnapshot(previous.id());
+                  previous = next;
+                  Thread.yield();
+                }
+              } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+              }
+            });
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                go.await();
+                for (int i = 0; i < writes; i++) {
+                  completedBeforeWrite[i] = done.get();
+                  disk.recordWrite(2L * i * 4096, 4096);
+                }
+              } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+              }
+            });
     deleter.start();
     writer.start();
     go.countDown();
@@ -681,7 +750,8 @@ class ChangeTrackerScenarioTest {
       ByteRangeSet got = changed(disk, end, taken.get(k).changeId().toString());
       for (int i = 0; i < writes; i++) {
         if (completedBeforeWrite[i] > k) {
-          assertTrue(got.covers(2L * i * 4096, 2L * i * 4096 + 4096),
+          assertTrue(
+              got.covers(2L * i * 4096, 2L * i * 4096 + 4096),
               "write " + i + " begun after snapshot " + (k + 1) + " was taken is missing");
         }
       }

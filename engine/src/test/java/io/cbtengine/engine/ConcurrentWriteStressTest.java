@@ -26,25 +26,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Writers, a snapshot taker and a querier run at once on one disk; afterwards every write must be
- * found in the interval the contract (§5) assigns it.
+ * found in the interval the contract (section 5) assigns it.
  *
  * <p>Implementation notes. The snapshot thread bumps {@code started} before each {@code
- * createSnapshot} and sets {@code completed} after it returns, so snapshot {@code n} started
- * after any moment at which {@code started < n} was read, and finished before any moment at
- * which {@code completed >= n} was read. A writer reads {@code completed} before it begins
- * ({@code c}), {@code started} after begin returns ({@code s0}), {@code completed} before it
- * closes ({@code c1}) and {@code started} after close returns ({@code a}). Then:
+ * createSnapshot} and sets {@code completed} after it returns, so snapshot {@code n} started after
+ * any moment at which {@code started < n} was read, and finished before any moment at which {@code
+ * completed >= n} was read. A writer reads {@code completed} before it begins ({@code c}), {@code
+ * started} after begin returns ({@code s0}), {@code completed} before it closes ({@code c1}) and
+ * {@code started} after close returns ({@code a}). Then:
  *
  * <ol>
- *   <li>the write happened after snapshot {@code c} and its scope closed before snapshot {@code
- *       a + 1} started, so it must be in the union of the intervals {@code c+1 .. a+1};
+ *   <li>the write happened after snapshot {@code c} and its scope closed before snapshot {@code a +
+ *       1} started, so it must be in the union of the intervals {@code c+1 .. a+1};
  *   <li>its scope was open during the whole of every snapshot {@code S} in {@code s0+1 .. c1}, so
  *       it must be in interval {@code S + 1} (the interval after S) for each of them.
  * </ol>
  *
- * Interval {@code k} is the answer for snapshot {@code k} from the changeId of snapshot {@code
- * k-1} ({@code "*"} for {@code k = 1}; the disk is declared empty). Work is bounded by operation
- * counts, never by time.
+ * Interval {@code k} is the answer for snapshot {@code k} from the changeId of snapshot {@code k-1}
+ * ({@code "*"} for {@code k = 1}; the disk is declared empty). Work is bounded by operation counts,
+ * never by time.
  */
 class ConcurrentWriteStressTest {
   private static final int BLOCK = 4096;
@@ -83,8 +83,13 @@ class ConcurrentWriteStressTest {
   }
 
   private void run(ChangeTracker engine, boolean deleteSnapshots) throws Exception {
-    DiskOptions options = DiskOptions.builder().blockSize(BLOCK).initiallyEmpty(true)
-        .maxExtentsPerReply(64).maxWindowBytes(16L << 20).build();
+    DiskOptions options =
+        DiskOptions.builder()
+            .blockSize(BLOCK)
+            .initiallyEmpty(true)
+            .maxExtentsPerReply(64)
+            .maxWindowBytes(16L << 20)
+            .build();
     TrackedDisk disk = engine.createDisk(DiskId.of("stress"), CAPACITY, options);
     AtomicInteger started = new AtomicInteger();
     AtomicInteger completed = new AtomicInteger();
@@ -105,82 +110,112 @@ class ConcurrentWriteStressTest {
       List<LoggedWrite> log = new ArrayList<>(OPS_PER_WRITER);
       logs.add(log);
       SplittableRandom random = new SplittableRandom(1000 + w);
-      threads.add(new Thread(() -> guarded(failure, go, () -> {
-        for (int i = 0; i < OPS_PER_WRITER; i++) {
-          // Lock-step by counts, not time: writers run at most two snapshots' worth ahead.
-          while (!snapshotterDone.get()
-              && progress.get() >= (completed.get() + 2) * opsPerSnapshot) {
-            LockSupport.parkNanos(20_000);
-          }
-          long offset = random.nextLong(CAPACITY - 3 * BLOCK);
-          long length = 1 + random.nextLong(3 * BLOCK);
-          int c = completed.get();
-          if (random.nextInt(10) < 7) {
-            int s0;
-            int c1;
-            try (WriteScope scope = disk.beginWrite(offset, length)) {
-              s0 = started.get();
-              for (int spin = random.nextInt(3); spin > 0; spin--) {
-                Thread.yield();
-              }
-              c1 = completed.get();
-            }
-            log.add(new LoggedWrite(offset, length, c, s0, c1, started.get()));
-          } else {
-            disk.recordWrite(offset, length);
-            log.add(new LoggedWrite(offset, length, c, -1, -1, started.get()));
-          }
-          progress.incrementAndGet();
-        }
-      }), "writer-" + w));
+      threads.add(
+          new Thread(
+              () ->
+                  guarded(
+                      failure,
+                      go,
+                      () -> {
+                        for (int i = 0; i < OPS_PER_WRITER; i++) {
+                          // Lock-step by counts, not time: writers run at most two snapshots' worth
+                          // ahead.
+                          while (!snapshotterDone.get()
+                              && progress.get() >= (completed.get() + 2) * opsPerSnapshot) {
+                            LockSupport.parkNanos(20_000);
+                          }
+                          long offset = random.nextLong(CAPACITY - 3 * BLOCK);
+                          long length = 1 + random.nextLong(3 * BLOCK);
+                          int c = completed.get();
+                          if (random.nextInt(10) < 7) {
+                            int s0;
+                            int c1;
+                            try (WriteScope scope = disk.beginWrite(offset, length)) {
+                              s0 = started.get();
+                              for (int spin = random.nextInt(3); spin > 0; spin--) {
+                                Thread.yield();
+                              }
+                              c1 = completed.get();
+                            }
+                            log.add(new LoggedWrite(offset, length, c, s0, c1, started.get()));
+                          } else {
+                            disk.recordWrite(offset, length);
+                            log.add(new LoggedWrite(offset, length, c, -1, -1, started.get()));
+                          }
+                          progress.incrementAndGet();
+                        }
+                      }),
+              "writer-" + w));
     }
 
     // The snapshot taker: snapshots spread over the writers' progress, not over time.
-    Thread snapshotter = new Thread(() -> guarded(failure, go, () -> {
-      try {
-        while (!writersDone.get() && started.get() < MAX_SNAPSHOTS) {
-          int n = started.incrementAndGet();
-          long t0 = System.nanoTime();
-          snapshots.set(n, disk.createSnapshot());
-          longestSnapshotNanos[0] = Math.max(longestSnapshotNanos[0], System.nanoTime() - t0);
-          completed.set(n);
-          while (!writersDone.get() && progress.get() < n * opsPerSnapshot) {
-            LockSupport.parkNanos(20_000);
-          }
-        }
-      } finally {
-        snapshotterDone.set(true);
-      }
-    }), "snapshotter");
+    Thread snapshotter =
+        new Thread(
+            () ->
+                guarded(
+                    failure,
+                    go,
+                    () -> {
+                      try {
+                        while (!writersDone.get() && started.get() < MAX_SNAPSHOTS) {
+                          int n = started.incrementAndGet();
+                          long t0 = System.nanoTime();
+                          snapshots.set(n, disk.createSnapshot());
+                          longestSnapshotNanos[0] =
+                              Math.max(longestSnapshotNanos[0], System.nanoTime() - t0);
+                          completed.set(n);
+                          while (!writersDone.get() && progress.get() < n * opsPerSnapshot) {
+                            LockSupport.parkNanos(20_000);
+                          }
+                        }
+                      } finally {
+                        snapshotterDone.set(true);
+                      }
+                    }),
+            "snapshotter");
 
     // The deleter: removes snapshots 1, 2, 4, 5, 7, ... once a newer one exists.
-    Thread deleter = new Thread(() -> guarded(failure, go, () -> {
-      int next = 1;
-      while (deleteSnapshots && !writersDone.get()) {
-        for (int n = completed.get(); next < n; next++) {
-          if (next % 3 != 0) {
-            disk.deleteSnapshot(snapshots.get(next).id());
-          }
-        }
-        LockSupport.parkNanos(50_000);
-      }
-    }), "deleter");
+    Thread deleter =
+        new Thread(
+            () ->
+                guarded(
+                    failure,
+                    go,
+                    () -> {
+                      int next = 1;
+                      while (deleteSnapshots && !writersDone.get()) {
+                        for (int n = completed.get(); next < n; next++) {
+                          if (next % 3 != 0) {
+                            disk.deleteSnapshot(snapshots.get(next).id());
+                          }
+                        }
+                        LockSupport.parkNanos(50_000);
+                      }
+                    }),
+            "deleter");
 
     // The querier: pages through random intervals and checks every reply's shape.
-    Thread querier = new Thread(() -> guarded(failure, go, () -> {
-      Random random = new Random(7);
-      while (!writersDone.get()) {
-        int k = deleteSnapshots ? completed.get() / 3 * 3 : completed.get();
-        if (k == 0) {
-          Thread.yield();
-          continue;
-        }
-        int j = random.nextInt(k + 1);
-        String from = j == 0 ? "*" : snapshots.get(j).changeId().toString();
-        PagingClient.queryAll(disk, snapshots.get(k).id(), 0, from);
-        queries.incrementAndGet();
-      }
-    }), "querier");
+    Thread querier =
+        new Thread(
+            () ->
+                guarded(
+                    failure,
+                    go,
+                    () -> {
+                      Random random = new Random(7);
+                      while (!writersDone.get()) {
+                        int k = deleteSnapshots ? completed.get() / 3 * 3 : completed.get();
+                        if (k == 0) {
+                          Thread.yield();
+                          continue;
+                        }
+                        int j = random.nextInt(k + 1);
+                        String from = j == 0 ? "*" : snapshots.get(j).changeId().toString();
+                        PagingClient.queryAll(disk, snapshots.get(k).id(), 0, from);
+                        queries.incrementAndGet();
+                      }
+                    }),
+            "querier");
 
     for (Thread t : threads) {
       t.start();
@@ -236,14 +271,30 @@ class ConcurrentWriteStressTest {
           gaps = still;
         }
         List<long[]> missing = gaps;
-        assertTrue(missing.isEmpty(), () -> "write " + lw + " missing from intervals "
-            + (lw.c() + 1) + ".." + (lw.a() + 1) + ": bytes [" + missing.get(0)[0] + ", "
-            + missing.get(0)[1] + ")");
+        assertTrue(
+            missing.isEmpty(),
+            () ->
+                "write "
+                    + lw
+                    + " missing from intervals "
+                    + (lw.c() + 1)
+                    + ".."
+                    + (lw.a() + 1)
+                    + ": bytes ["
+                    + missing.get(0)[0]
+                    + ", "
+                    + missing.get(0)[1]
+                    + ")");
         for (int s = lw.s0() + 1; lw.s0() >= 0 && s <= lw.c1(); s++) {
           scopedAcrossSnapshots++;
-          assertTrue(interval[s + 1].covers(lw.offset(), end), "write " + lw
-              + " was open during all of snapshot " + s + " but is missing from the interval "
-              + "after it");
+          assertTrue(
+              interval[s + 1].covers(lw.offset(), end),
+              "write "
+                  + lw
+                  + " was open during all of snapshot "
+                  + s
+                  + " but is missing from the interval "
+                  + "after it");
         }
       }
     }
@@ -263,7 +314,8 @@ class ConcurrentWriteStressTest {
       for (List<LoggedWrite> log : logs) {
         for (LoggedWrite lw : log) {
           if (lw.c() >= j && lw.a() + 1 <= k) {
-            assertTrue(direct.covers(lw.offset(), lw.offset() + lw.length()),
+            assertTrue(
+                direct.covers(lw.offset(), lw.offset() + lw.length()),
                 "write " + lw + " missing from snapshot " + k + " queried from snapshot " + j);
           }
         }
@@ -272,14 +324,19 @@ class ConcurrentWriteStressTest {
     }
 
     // Printed for the reader, never asserted: how much the run exercised, and the longest cut.
-    System.out.printf("stress%s: %d writes, %d snapshots, %d concurrent queries, %d write/snapshot"
+    System.out.printf(
+        "stress%s: %d writes, %d snapshots, %d concurrent queries, %d write/snapshot"
             + " overlaps checked, longest createSnapshot %d us%n",
-        deleteSnapshots ? " with deletes" : "", WRITERS * OPS_PER_WRITER, last, queries.get(),
-        scopedAcrossSnapshots, longestSnapshotNanos[0] / 1000);
+        deleteSnapshots ? " with deletes" : "",
+        WRITERS * OPS_PER_WRITER,
+        last,
+        queries.get(),
+        scopedAcrossSnapshots,
+        longestSnapshotNanos[0] / 1000);
   }
 
-  private static void guarded(AtomicReference<Throwable> failure, CountDownLatch go,
-      ThrowingRunnable body) {
+  private static void guarded(
+      AtomicReference<Throwable> failure, CountDownLatch go, ThrowingRunnable body) {
     try {
       go.await();
       body.run();

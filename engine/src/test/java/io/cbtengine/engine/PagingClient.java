@@ -39,17 +39,23 @@ final class PagingClient {
   /** Pages through the disk's reply at {@code snapshot} from {@code startOffset}. */
   static Result queryAll(TrackedDisk disk, SnapshotId snapshot, long startOffset, String changeId) {
     long capacity = disk.snapshot(snapshot).capacityBytes();
-    return queryAll(off -> disk.queryChangedDiskAreas(snapshot, off, changeId),
-        startOffset, capacity, disk.options());
+    return queryAll(
+        off -> disk.queryChangedDiskAreas(snapshot, off, changeId),
+        startOffset,
+        capacity,
+        disk.options());
   }
 
   /** As {@link #queryAll(TrackedDisk, SnapshotId, long, String)}, through the engine's entry. */
-  static Result queryAll(ChangeTracker tracker, DiskId disk, SnapshotId snapshot, long startOffset,
-      String changeId) {
+  static Result queryAll(
+      ChangeTracker tracker, DiskId disk, SnapshotId snapshot, long startOffset, String changeId) {
     TrackedDisk d = tracker.disk(disk);
     long capacity = d.snapshot(snapshot).capacityBytes();
-    return queryAll(off -> tracker.queryChangedDiskAreas(disk, snapshot, off, changeId),
-        startOffset, capacity, d.options());
+    return queryAll(
+        off -> tracker.queryChangedDiskAreas(disk, snapshot, off, changeId),
+        startOffset,
+        capacity,
+        d.options());
   }
 
   /**
@@ -62,11 +68,16 @@ final class PagingClient {
     ByteRangeSet.Builder changed = ByteRangeSet.builder();
     long off = startOffset;
     while (off != capacity) {
-      ReplyInvariants.check(off < capacity, "paging overshot the capacity: off=" + off
-          + ", capacity=" + capacity);
+      ReplyInvariants.check(
+          off < capacity, "paging overshot the capacity: off=" + off + ", capacity=" + capacity);
       DiskChangeInfo r = request.from(off);
-      ReplyInvariants.checkReply(r, off, capacity, options.blockSize(),
-          options.maxExtentsPerReply(), options.maxWindowBytes());
+      ReplyInvariants.checkReply(
+          r,
+          off,
+          capacity,
+          options.blockSize(),
+          options.maxExtentsPerReply(),
+          options.maxWindowBytes());
       replies.add(r);
       for (DiskChangeExtent e : r.changedArea()) {
         changed.add(e.start(), e.end());

@@ -29,8 +29,8 @@ import java.util.Set;
 /**
  * A deliberately naive engine, written in the test sources from CONTRACT.md alone, that checks the
  * checks: the property, stress and scenario tests must pass against it, so that a failure against
- * the real engine points at the engine rather than at the test. Select it with
- * {@code -Dcbt.test.engine=reference}.
+ * the real engine points at the engine rather than at the test. Select it with {@code
+ * -Dcbt.test.engine=reference}.
  *
  * <p>Every method takes one lock; each epoch is a {@link BitSet} of block indexes. Nothing here is
  * meant to be fast.
@@ -44,7 +44,8 @@ final class ReferenceChangeTracker implements ChangeTracker {
   /** The engine the tests exercise: the in-memory engine, or this one if asked for. */
   static ChangeTracker underTest() {
     return "reference".equals(System.getProperty("cbt.test.engine"))
-        ? new ReferenceChangeTracker() : CbtEngine.inMemory();
+        ? new ReferenceChangeTracker()
+        : CbtEngine.inMemory();
   }
 
   private void checkOpen() {
@@ -256,8 +257,12 @@ final class ReferenceChangeTracker implements ChangeTracker {
           throw new InvalidStateException("tracking disabled: disk=" + id);
         }
         long seq = epochs.size();
-        SnapshotInfo info = new SnapshotInfo(SnapshotId.of("snapshot-" + nextSnapshot++),
-            ChangeId.of(genHigh, genLow, seq), capacity, Instant.now());
+        SnapshotInfo info =
+            new SnapshotInfo(
+                SnapshotId.of("snapshot-" + nextSnapshot++),
+                ChangeId.of(genHigh, genLow, seq),
+                capacity,
+                Instant.now());
         BitSet next = new BitSet();
         for (Scope s : open) {
           mark(next, s.offset, s.length);
@@ -328,9 +333,14 @@ final class ReferenceChangeTracker implements ChangeTracker {
           throw new InvalidArgumentException("startOffset", "bad startOffset=" + startOffset);
         }
         long toSeq = to.changeId().sequence();
-        if (from != null && (from.generationHigh() != genHigh || from.generationLow() != genLow
-            || !issued.containsKey(from.sequence()) || from.sequence() > toSeq)) {
-          throw new FileFaultException(FileFaultException.CANNOT_GET_CHANGES, id.value(),
+        if (from != null
+            && (from.generationHigh() != genHigh
+                || from.generationLow() != genLow
+                || !issued.containsKey(from.sequence())
+                || from.sequence() > toSeq)) {
+          throw new FileFaultException(
+              FileFaultException.CANNOT_GET_CHANGES,
+              id.value(),
               "cannot answer changeId=" + changeId);
         }
 
@@ -346,8 +356,10 @@ final class ReferenceChangeTracker implements ChangeTracker {
         }
 
         // Shape one reply from startOffset.
-        long limit = Math.min(cap, startOffset + Math.min(options.maxWindowBytes(),
-            Long.MAX_VALUE - startOffset));
+        long limit =
+            Math.min(
+                cap,
+                startOffset + Math.min(options.maxWindowBytes(), Long.MAX_VALUE - startOffset));
         List<DiskChangeExtent> extents = new ArrayList<>();
         long windowEnd = limit;
         int b = changed.nextSetBit((int) (startOffset / bs));

@@ -28,27 +28,48 @@ class ReplyInvariantsTest {
   @Test
   void checkReply_eachBrokenInvariant_throws() {
     // wrong start, window past capacity, too many extents, window too long
-    assertThrows(AssertionError.class,
+    assertThrows(
+        AssertionError.class,
         () -> ReplyInvariants.checkReply(reply(512, 512), 0, 8192, 512, 9, 8192));
-    assertThrows(AssertionError.class,
+    assertThrows(
+        AssertionError.class,
         () -> ReplyInvariants.checkReply(reply(0, 9216), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 0, 512, 1024, 512), 0, 8192, 512, 1, Long.MAX_VALUE));
-    assertThrows(AssertionError.class,
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(
+                reply(0, 8192, 0, 512, 1024, 512), 0, 8192, 512, 1, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
         () -> ReplyInvariants.checkReply(reply(0, 8192), 0, 8192, 512, 9, 4096));
     // adjacent, overlapping, unsorted, outside the window, unaligned
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 0, 512, 512, 512), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 0, 1024, 512, 1024), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 2048, 512, 0, 512), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 4096, 3584, 1024), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 100, 412), 0, 8192, 512, 9, Long.MAX_VALUE));
-    assertThrows(AssertionError.class, () -> ReplyInvariants.checkReply(
-        reply(0, 8192, 0, 100), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(
+                reply(0, 8192, 0, 512, 512, 512), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(
+                reply(0, 8192, 0, 1024, 512, 1024), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(
+                reply(0, 8192, 2048, 512, 0, 512), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(
+                reply(0, 4096, 3584, 1024), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () ->
+            ReplyInvariants.checkReply(reply(0, 8192, 100, 412), 0, 8192, 512, 9, Long.MAX_VALUE));
+    assertThrows(
+        AssertionError.class,
+        () -> ReplyInvariants.checkReply(reply(0, 8192, 0, 100), 0, 8192, 512, 9, Long.MAX_VALUE));
   }
 
   @Test

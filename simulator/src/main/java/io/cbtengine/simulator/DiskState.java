@@ -12,21 +12,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The simulator's side of one disk: the live truth (which write last touched each byte), the
- * writes in flight, and the backup chain (last changeId, last snapshot truth, backup image).
+ * The simulator's side of one disk: the live truth (which write last touched each byte), the writes
+ * in flight, and the backup chain (last changeId, last snapshot truth, backup image).
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Writers and the snapshot taker share the live state under this object's monitor, held only
- * for short steps and never across an engine call. Each step a write goes through ticks a logical
+ * <p>Writers and the snapshot taker share the live state under this object's monitor, held only for
+ * short steps and never across an engine call. Each step a write goes through ticks a logical
  * clock: enter (before {@code beginWrite}), opened (after it returns), data (the write lands in the
  * truth), closing (before {@code close}), left (after it returns). A snapshot reads the clock at
- * t0, just before {@code createSnapshot}, and at t1, just after it returns. A write active at t0
- * or entering before t1 was possibly in flight during the call; one opened before t0 and not
- * closing before t1 was certainly open throughout the call, so the engine must report it in the
- * next interval. The truth is copied at t0: what any write not possibly in flight did before the
- * snapshot is in that copy, and what no write did after is not. The bytes written between two
- * such copies are kept too, so that a backup is checked where something changed, not everywhere.
+ * t0, just before {@code createSnapshot}, and at t1, just after it returns. A write active at t0 or
+ * entering before t1 was possibly in flight during the call; one opened before t0 and not closing
+ * before t1 was certainly open throughout the call, so the engine must report it in the next
+ * interval. The truth is copied at t0: what any write not possibly in flight did before the
+ * snapshot is in that copy, and what no write did after is not. The bytes written between two such
+ * copies are kept too, so that a backup is checked where something changed, not everywhere.
  *
  * <p>The backup chain fields are used by the single backup thread only.
  */

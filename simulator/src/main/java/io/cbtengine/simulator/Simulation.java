@@ -112,8 +112,7 @@ public final class Simulation {
       if (config.threads() > 0) {
         pool = new WriterPool(config.threads());
       }
-      ProgressBar progress =
-          new ProgressBar(err, config.progress(), workload.expectedEvents());
+      ProgressBar progress = new ProgressBar(err, config.progress(), workload.expectedEvents());
 
       // Replay, with a backup round whenever the schedule says so.
       long events = 0;
@@ -125,8 +124,8 @@ public final class Simulation {
         events++;
         DiskState state = states.get(event.disk());
         if (state == null) {
-          throw new IllegalStateException("workload wrote to a disk it did not declare: disk="
-              + event.disk());
+          throw new IllegalStateException(
+              "workload wrote to a disk it did not declare: disk=" + event.disk());
         }
         if (event instanceof WorkloadEvent.Extend x) {
           state.disk.extend(x.newCapacity());
@@ -281,8 +280,15 @@ public final class Simulation {
       String problem = replyProblem(reply, offset, capacity);
       if (problem != null) {
         protocolViolations++;
-        out.println("MALFORMED REPLY disk=" + s.id + " snapshot=" + info.id() + " changeId=" + from
-            + ": " + problem);
+        out.println(
+            "MALFORMED REPLY disk="
+                + s.id
+                + " snapshot="
+                + info.id()
+                + " changeId="
+                + from
+                + ": "
+                + problem);
         break;
       }
       for (DiskChangeExtent e : reply.changedArea()) {
@@ -301,11 +307,14 @@ public final class Simulation {
     // uncertain at the previous snapshot, neither the disk nor the image changed since the last
     // check: comparing there would only repeat it.
     ByteRangeMap<Boolean> region = snapshot.written().copy();
-    reported.visit(0, capacity, (a, b, v) -> {
-      if (v != null) {
-        region.assign(a, b, Boolean.TRUE);
-      }
-    });
+    reported.visit(
+        0,
+        capacity,
+        (a, b, v) -> {
+          if (v != null) {
+            region.assign(a, b, Boolean.TRUE);
+          }
+        });
     for (Write w : s.lastSnapshot.inFlight()) {
       region.assign(w.offset(), Math.min(w.end(), capacity), Boolean.TRUE);
     }
@@ -347,8 +356,8 @@ public final class Simulation {
 
   /**
    * The bytes of {@code mustReport} (writes certainly open during the previous snapshot) that the
-   * reported extents of this backup leave out: the contract makes the engine report such a write
-   * in the interval after that snapshot.
+   * reported extents of this backup leave out: the contract makes the engine report such a write in
+   * the interval after that snapshot.
    */
   static List<MissedRange> unreported(
       String disk, List<Write> mustReport, ByteRangeMap<Boolean> reported, long capacity) {
@@ -359,8 +368,15 @@ public final class Simulation {
           Math.min(w.end(), capacity),
           (a, b, v) -> {
             if (v == null) {
-              misses.add(new MissedRange(disk, a, b, w, null,
-                  "write in flight at the previous snapshot not reported in the next interval"));
+              misses.add(
+                  new MissedRange(
+                      disk,
+                      a,
+                      b,
+                      w,
+                      null,
+                      "write in flight at the previous snapshot not reported in the next"
+                          + " interval"));
             }
           });
     }
@@ -370,8 +386,10 @@ public final class Simulation {
   /** What is wrong with a reply by the contract's invariants, or {@code null}. */
   static String replyProblem(DiskChangeInfo reply, long requested, long capacity) {
     if (reply.startOffset() != requested) {
-      return "startOffset differs from the request: startOffset=" + reply.startOffset()
-          + ", requested=" + requested;
+      return "startOffset differs from the request: startOffset="
+          + reply.startOffset()
+          + ", requested="
+          + requested;
     }
     if (reply.length() <= 0) {
       return "empty window: length=" + reply.length();
@@ -382,12 +400,23 @@ public final class Simulation {
     long previousEnd = -1;
     for (DiskChangeExtent e : reply.changedArea()) {
       if (e.start() < reply.startOffset() || e.end() > reply.end()) {
-        return "extent outside the window: extent=[" + e.start() + ", " + e.end()
-            + "), window=[" + reply.startOffset() + ", " + reply.end() + ")";
+        return "extent outside the window: extent=["
+            + e.start()
+            + ", "
+            + e.end()
+            + "), window=["
+            + reply.startOffset()
+            + ", "
+            + reply.end()
+            + ")";
       }
       if (e.start() <= previousEnd) {
-        return "extents not sorted, overlapping or not coalesced: extent=[" + e.start() + ", "
-            + e.end() + "), previousEnd=" + previousEnd;
+        return "extents not sorted, overlapping or not coalesced: extent=["
+            + e.start()
+            + ", "
+            + e.end()
+            + "), previousEnd="
+            + previousEnd;
       }
       previousEnd = e.end();
     }
@@ -455,8 +484,8 @@ public final class Simulation {
         try {
           DiskState.InFlight f = new DiskState.InFlight(task.write);
           task.state.enter(f);
-          try (WriteScope scope = task.state.disk.beginWrite(task.write.offset(),
-              task.write.length())) {
+          try (WriteScope scope =
+              task.state.disk.beginWrite(task.write.offset(), task.write.length())) {
             task.state.opened(f);
             task.state.landed(f);
             // Let a snapshot overlap the data write now and then.

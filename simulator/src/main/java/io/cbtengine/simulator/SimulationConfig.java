@@ -57,8 +57,15 @@ public record SimulationConfig(
         snapshotEveryWrites > 0
             ? snapshotEveryWrites + " writes"
             : snapshotEveryNanos / 1e9 + " s of trace time";
-    return "block " + o.blockSize() + " B, max extents/reply " + o.maxExtentsPerReply()
-        + ", max window " + window + ", snapshot every " + every + ", "
+    return "block "
+        + o.blockSize()
+        + " B, max extents/reply "
+        + o.maxExtentsPerReply()
+        + ", max window "
+        + window
+        + ", snapshot every "
+        + every
+        + ", "
         + (threads == 0
             ? "1 replay thread (recordWrite)"
             : threads + " writer threads (beginWrite)");

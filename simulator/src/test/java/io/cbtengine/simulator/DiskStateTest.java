@@ -58,8 +58,8 @@ class DiskStateTest {
     SnapshotTruth truth = state.afterSnapshot(cut, 1 << 20);
 
     assertEquals(
-        Set.of(openThroughout.write, enteredNotOpened.write, closesDuring.write,
-            entersDuring.write),
+        Set.of(
+            openThroughout.write, enteredNotOpened.write, closesDuring.write, entersDuring.write),
         Set.copyOf(truth.inFlight()));
     assertEquals(List.of(openThroughout.write), truth.mustReportAfter());
     assertTrue(state.dirty(), "writes in flight: the next round must back the disk up again");

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A broken engine for tests: the real in-memory engine with one of two faults. With {@code
  * dropEvery > 0}, every {@code dropEvery}-th reported extent of an incremental query is left out of
  * the reply. With {@code ignoreScopes}, {@code beginWrite} only records the write, as {@code
- * recordWrite} does, so a write open during a snapshot is not reported again after it. A
- * simulation on either must find missed writes.
+ * recordWrite} does, so a write open during a snapshot is not reported again after it. A simulation
+ * on either must find missed writes.
  */
 final class FaultyTracker implements ChangeTracker {
   private final ChangeTracker engine = CbtEngine.inMemory();

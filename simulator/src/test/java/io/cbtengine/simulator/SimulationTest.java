@@ -86,14 +86,18 @@ class SimulationTest {
     DiskChangeExtent a = new DiskChangeExtent(0, 512);
     DiskChangeExtent b = new DiskChangeExtent(512, 512);
     assertNull(Simulation.replyProblem(new DiskChangeInfo(0, 4096, List.of(a)), 0, 4096));
-    assertTrue(Simulation.replyProblem(new DiskChangeInfo(512, 4096, List.of()), 0, 8192)
-        .contains("startOffset"));
-    assertTrue(Simulation.replyProblem(new DiskChangeInfo(0, 8192, List.of()), 0, 4096)
-        .contains("past the capacity"));
-    assertTrue(Simulation.replyProblem(new DiskChangeInfo(0, 4096, List.of(a, b)), 0, 4096)
-        .contains("not coalesced"));
-    assertTrue(Simulation.replyProblem(new DiskChangeInfo(0, 256, List.of(a)), 0, 4096)
-        .contains("outside the window"));
+    assertTrue(
+        Simulation.replyProblem(new DiskChangeInfo(512, 4096, List.of()), 0, 8192)
+            .contains("startOffset"));
+    assertTrue(
+        Simulation.replyProblem(new DiskChangeInfo(0, 8192, List.of()), 0, 4096)
+            .contains("past the capacity"));
+    assertTrue(
+        Simulation.replyProblem(new DiskChangeInfo(0, 4096, List.of(a, b)), 0, 4096)
+            .contains("not coalesced"));
+    assertTrue(
+        Simulation.replyProblem(new DiskChangeInfo(0, 256, List.of(a)), 0, 4096)
+            .contains("outside the window"));
   }
 
   @Test
@@ -116,14 +120,14 @@ class SimulationTest {
   void run_engineIgnoresWriteScopes_writesOpenAtSnapshotsFoundUnreported() throws IOException {
     FaultyTracker broken = FaultyTracker.ignoringScopes();
     SimulationReport r = run(config(4, 0, 300), broken, 30_000);
-    long openThroughout =
-        r.backups().stream().mapToLong(BackupStats::writesOpenThroughout).sum();
+    long openThroughout = r.backups().stream().mapToLong(BackupStats::writesOpenThroughout).sum();
     // How many writes stay open across a snapshot call depends on scheduling; with few, each may
     // happen to be re-reported by a later write to the same blocks.
-    Assumptions.assumeTrue(openThroughout >= 20,
+    Assumptions.assumeTrue(
+        openThroughout >= 20,
         "only " + openThroughout + " writes open throughout a snapshot call: nothing to judge");
     assertTrue(r.missedRanges() > 0, "openThroughout=" + openThroughout);
-    assertTrue(printed.toString().contains("not reported in the next interval"),
-        printed.toString());
+    assertTrue(
+        printed.toString().contains("not reported in the next interval"), printed.toString());
   }
 }

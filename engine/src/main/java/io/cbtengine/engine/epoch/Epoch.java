@@ -12,8 +12,8 @@ import io.cbtengine.engine.write.DenseEpochBitmap;
  * bits that reach the dense bitmap after the freeze are not needed. {@link #frozen()} freezes on
  * demand, so a query never waits for the background freezer.
  *
- * <p>Thread-safety: {@link #dense()} serves writers without locks; {@link #freeze()} is
- * idempotent and serialised on the epoch.
+ * <p>Thread-safety: {@link #dense()} serves writers without locks; {@link #freeze()} is idempotent
+ * and serialised on the epoch.
  */
 public final class Epoch {
   private final long number;
@@ -22,8 +22,8 @@ public final class Epoch {
   private volatile BlockSet frozen;
   private final IntentLog intentLog;
 
-  private Epoch(long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog,
-      boolean lost) {
+  private Epoch(
+      long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog, boolean lost) {
     this.number = number;
     this.dense = dense;
     this.frozen = frozen;

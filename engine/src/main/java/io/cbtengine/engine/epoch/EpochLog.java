@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  *
  * <p>Why no write is lost: a writer whose re-read (step 3) still saw {@code e} open did its atomic
- * OR before the cut's volatile write, so the freezer, which reads the pages after the cut, sees
- * the bits. A writer whose re-read saw a newer epoch marks that one too, and loops until a re-read
+ * OR before the cut's volatile write, so the freezer, which reads the pages after the cut, sees the
+ * bits. A writer whose re-read saw a newer epoch marks that one too, and loops until a re-read
  * confirms the epoch it marked is open. A mark that reaches epoch {@code k} after its freeze is
  * therefore never the only copy. All the accesses involved are volatile or atomic, hence
  * sequentially consistent.
@@ -79,7 +79,8 @@ public final class EpochLog {
     for (int i = 0; i < n; i++) {
       Epoch e = closed.get(i);
       if (e.number() != i + 1) {
-        throw new IllegalArgumentException("epochs out of order: index=" + i + ", epoch=" + e.number());
+        throw new IllegalArgumentException(
+            "epochs out of order: index=" + i + ", epoch=" + e.number());
       }
       arr[i + 1] = e;
     }
@@ -128,8 +129,8 @@ public final class EpochLog {
 
   /**
    * Cuts the open epoch {@code k}, opens {@code k + 1} with the given write-intent log (or {@code
-   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to
-   * the freezer.
+   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to the
+   * freezer.
    */
   public Epoch cut(IntentLog nextIntents) {
     Epoch old = open;
@@ -214,9 +215,7 @@ public final class EpochLog {
         level--;
       }
       BlockSet b =
-          level == 0
-              ? epoch(k).frozen()
-              : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
+          level == 0 ? epoch(k).frozen() : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
       if (!b.isEmpty()) {
         parts.add(b);
       }

@@ -13,8 +13,8 @@ public interface IntentLog {
    * Returns once the regions covering blocks {@code first..last} are durably recorded for this
    * epoch.
    *
-   * @throws io.cbtengine.api.FileFaultException if the log cannot be written; the write is then
-   *     not recorded and the caller must not mark it
+   * @throws io.cbtengine.api.FileFaultException if the log cannot be written; the write is then not
+   *     recorded and the caller must not mark it
    */
   void ensureLogged(long first, long last);
 

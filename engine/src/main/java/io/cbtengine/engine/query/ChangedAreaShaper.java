@@ -12,8 +12,8 @@ import java.util.List;
  * <p>Rules, in the order they apply:
  *
  * <ol>
- *   <li>The window starts at the requested offset and ends at most {@code maxWindowBytes} later
- *       and at most at the capacity.
+ *   <li>The window starts at the requested offset and ends at most {@code maxWindowBytes} later and
+ *       at most at the capacity.
  *   <li>Runs of blocks become byte extents, clipped to the window start and to the capacity, so
  *       they are sorted, disjoint and never adjacent (two runs are separated by a clean block).
  *   <li>A window holds at most {@code maxExtentsPerReply} extents; when the limit is reached, the

@@ -20,12 +20,13 @@ import java.time.Instant;
  *   journal.log                    life cycle, see {@link DiskJournal}
  *   g-&lt;32 hex digits&gt;/             one folder per tracking generation
  *     epoch-&lt;k&gt;.cbte               frozen epoch k, see {@link EpochFile}
- *     intent-&lt;k&gt;.log               write-intent log of epoch k while not on disk, see {@link RegionIntentLog}
+ *     intent-&lt;k&gt;.log               write-intent log of epoch k until epoch-k is on disk
+ *                                    (see {@link RegionIntentLog})
  *     open-&lt;k&gt;.cbte                content of open epoch k saved by a clean close
  * </pre>
  *
- * <p>Thread-safety: life-cycle methods under the disk's lock; {@link #epochFrozen} from the
- * freezer thread touches only files of closed epochs.
+ * <p>Thread-safety: life-cycle methods under the disk's lock; {@link #epochFrozen} from the freezer
+ * thread touches only files of closed epochs.
  */
 final class DirectoryDiskStore implements DiskStore {
   private static final System.Logger LOG = System.getLogger(DirectoryDiskStore.class.getName());
@@ -228,8 +229,7 @@ final class DirectoryDiskStore implements DiskStore {
   }
 
   RegionIntentLog.Content readIntents(long high, long low, long k) {
-    return RegionIntentLog.read(
-        intentFile(generationDir(high, low), k), high, low, k, regionShift);
+    return RegionIntentLog.read(intentFile(generationDir(high, low), k), high, low, k, regionShift);
   }
 
   BlockSet readOpen(long high, long low, long k) {

@@ -19,10 +19,10 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The write-intent log of one open epoch (durability mode {@code INTENT}): the first write to a
- * coarse region in the epoch appends a record naming the region and waits until it is forced;
- * later writes to the region see its bit in an in-memory region bitmap and cost nothing extra.
- * Concurrent first writes share one {@code force} (group commit): one thread forces everything
- * appended so far while the others wait for it.
+ * coarse region in the epoch appends a record naming the region and waits until it is forced; later
+ * writes to the region see its bit in an in-memory region bitmap and cost nothing extra. Concurrent
+ * first writes share one {@code force} (group commit): one thread forces everything appended so far
+ * while the others wait for it.
  *
  * <pre>
  * header, 48 bytes:
@@ -39,13 +39,14 @@ import org.roaringbitmap.RoaringBitmap;
  *  | records forced, high 4 bytes | CRC32C of bytes 0..43 |
  *  +-------------------+-------------------+
  * record, 32 bytes:
- *  | first region (8) | last region (8) | epoch (8) | CRC32C of the 24 bytes before (4) | "INTR" (4) |
+ *  | first region (8) | last region (8) | epoch (8) |
+ *  | CRC32C of the 24 bytes before (4) | "INTR" (4) |
  * </pre>
  *
  * All integers little-endian. A region is {@code 2^regionShift} blocks. Before each {@code force},
- * the forcing thread rewrites the header's count of records written so far: a file truncated
- * below that count (external damage, since a crash only tears records after it) is detected and
- * refused instead of silently losing regions.
+ * the forcing thread rewrites the header's count of records written so far: a file truncated below
+ * that count (external damage, since a crash only tears records after it) is detected and refused
+ * instead of silently losing regions.
  *
  * <p>Thread-safety: {@link #ensureLogged} from any number of writers.
  */
@@ -64,7 +65,8 @@ final class RegionIntentLog implements IntentLog {
   private final DenseEpochBitmap durableRegions = new DenseEpochBitmap();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition forced = lock.newCondition();
-  private final ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer record =
+      ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private final ByteBuffer header;
   private long appended;
   private long durable;
@@ -234,8 +236,11 @@ final class RegionIntentLog implements IntentLog {
         return null;
       }
       ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      if (b.getInt(0) != MAGIC || b.getInt(4) != VERSION || b.getLong(8) != genHigh
-          || b.getLong(16) != genLow || b.getLong(24) != epoch
+      if (b.getInt(0) != MAGIC
+          || b.getInt(4) != VERSION
+          || b.getLong(8) != genHigh
+          || b.getLong(16) != genLow
+          || b.getLong(24) != epoch
           || b.getInt(44) != StoreFiles.crc32c(bytes, 0, 44)) {
         return null;
       }
@@ -244,9 +249,10 @@ final class RegionIntentLog implements IntentLog {
       List<long[]> regions = new ArrayList<>();
       int pos = HEADER_BYTES;
       while (pos + RECORD_BYTES <= bytes.length) {
-        boolean ok = b.getInt(pos + 28) == RECORD_MAGIC
-            && b.getInt(pos + 24) == StoreFiles.crc32c(bytes, pos, 24)
-            && b.getLong(pos + 16) == epoch;
+        boolean ok =
+            b.getInt(pos + 28) == RECORD_MAGIC
+                && b.getInt(pos + 24) == StoreFiles.crc32c(bytes, pos, 24)
+                && b.getLong(pos + 16) == epoch;
         long r0 = b.getLong(pos);
         long r1 = b.getLong(pos + 8);
         long maxRegion = (DenseEpochBitmap.MAX_BLOCKS - 1) >>> regionShift;
@@ -284,7 +290,8 @@ final class RegionIntentLog implements IntentLog {
         if (out[c] == null) {
           out[c] = new RoaringBitmap();
         }
-        out[c].add(Math.max(first, base) - base, Math.min(end, base + BlockSet.CHUNK_BLOCKS) - base);
+        out[c].add(
+            Math.max(first, base) - base, Math.min(end, base + BlockSet.CHUNK_BLOCKS) - base);
       }
     }
     for (RoaringBitmap r : out) {

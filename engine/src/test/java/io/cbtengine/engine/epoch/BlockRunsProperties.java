@@ -28,7 +28,8 @@ class BlockRunsProperties {
     for (int q = 0; q < 5; q++) {
       long from =
           random.nextBoolean() ? 0 : BASES[random.nextInt(BASES.length)] + random.nextInt(300);
-      assertEquals(walk(BlockRuns.search(set), from), walk(BlockRuns.of(set), from), "from " + from);
+      assertEquals(
+          walk(BlockRuns.search(set), from), walk(BlockRuns.of(set), from), "from " + from);
     }
   }
 

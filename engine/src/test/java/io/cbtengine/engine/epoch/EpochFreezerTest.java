@@ -23,22 +23,25 @@ class EpochFreezerTest {
         Epoch cut = log.cut(null);
         epochs.add(cut);
         boolean first = i == 0;
-        freezer.submit(cut, () -> {
-          if (first) {
-            stuck.countDown();
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          persisted.incrementAndGet();
-        });
+        freezer.submit(
+            cut,
+            () -> {
+              if (first) {
+                stuck.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              persisted.incrementAndGet();
+            });
         if (first) {
           // The freezer thread itself is now stuck on the first epoch.
           assertTrue(stuck.await(30, java.util.concurrent.TimeUnit.SECONDS));
         }
-        assertTrue(freezer.backlog() <= EpochFreezer.MAX_BACKLOG,
+        assertTrue(
+            freezer.backlog() <= EpochFreezer.MAX_BACKLOG,
             "backlog " + freezer.backlog() + " after " + (i + 1) + " submits");
       }
       release.countDown();

@@ -19,11 +19,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code cbt-sim} command line. Without a subcommand it runs {@code run}. New subcommands are
- * added to the {@code subcommands} list below and extend {@link
- * SimulatingCommand} when they replay a workload.
+ * added to the {@code subcommands} list below and extend {@link SimulatingCommand} when they replay
+ * a workload.
  *
- * <p>Exit codes: 0 every backup verified; 1 a missed write, a malformed reply or an engine fault;
- * 2 bad usage or unreadable input.
+ * <p>Exit codes: 0 every backup verified; 1 a missed write, a malformed reply or an engine fault; 2
+ * bad usage or unreadable input.
  */
 @Command(
     name = "cbt-sim",

@@ -43,14 +43,15 @@ final class ReplayCommand extends SimulatingCommand {
   @Option(
       names = "--disk-size",
       paramLabel = "SIZE",
-      description = "Capacity of every disk (e.g. 64g); writes past it are skipped. Default: the "
-          + "furthest write of each disk, rounded up to 1 MiB.")
+      description =
+          "Capacity of every disk (e.g. 64g); writes past it are skipped. Default: the "
+              + "furthest write of each disk, rounded up to 1 MiB.")
   String diskSize;
 
   @Option(
       names = "--strict",
-      description = "A record that would be skipped is an error naming the file and line "
-          + "(exit code 2).")
+      description =
+          "A record that would be skipped is an error naming the file and line " + "(exit code 2).")
   boolean strict;
 
   @Option(

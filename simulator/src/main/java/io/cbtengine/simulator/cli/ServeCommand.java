@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cbt-sim serve}: runs the engine behind vSphere's VI/JSON API until stopped, so that a
- * backup client can run its incremental-backup flow against a simulated host. The server itself
- * is {@link io.cbtengine.simulator.vsphere.VsphereJsonServer}; docs/json-api.md lists its calls.
+ * backup client can run its incremental-backup flow against a simulated host. The server itself is
+ * {@link io.cbtengine.simulator.vsphere.VsphereJsonServer}; docs/json-api.md lists its calls.
  */
 @Command(
     name = "serve",
@@ -72,8 +72,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--replay",
       paramLabel = "TRACE",
-      description = "A trace file to replay into the disks while serving; may be repeated. Its "
-          + "disks are created with the trace's capacities.")
+      description =
+          "A trace file to replay into the disks while serving; may be repeated. Its "
+              + "disks are created with the trace's capacities.")
   List<Path> replay = List.of();
 
   @Option(
@@ -86,8 +87,9 @@ final class ServeCommand implements Callable<Integer> {
       names = "--replay-rate",
       defaultValue = "1000",
       paramLabel = "N",
-      description = "Replay at most N writes per second; 0 for as fast as possible "
-          + "(default: ${DEFAULT-VALUE}).")
+      description =
+          "Replay at most N writes per second; 0 for as fast as possible "
+              + "(default: ${DEFAULT-VALUE}).")
   long replayRate;
 
   @Override
@@ -114,13 +116,20 @@ final class ServeCommand implements Callable<Integer> {
     ChangeTracker tracker = parent.engineFactory().get();
     LiveReplay live = null;
     if (workload != null) {
-      live = LiveReplay.prepare(tracker, workload, DiskOptions.defaults(), replayRate,
-          spec.commandLine().getOut());
+      live =
+          LiveReplay.prepare(
+              tracker, workload, DiskOptions.defaults(), replayRate, spec.commandLine().getOut());
       live.start();
     }
     try {
-      return ServeLauncher.serve(bind, port, user, passwordFile, tracker,
-          spec.commandLine().getOut(), spec.commandLine().getErr());
+      return ServeLauncher.serve(
+          bind,
+          port,
+          user,
+          passwordFile,
+          tracker,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     } finally {
       if (live != null) {
         live.close();

@@ -15,8 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * A subcommand that replays a workload through the simulation, prints the report and ends with
- * the verdict line. Exit code 0 when every backup verified, 1 when a write was missed.
+ * A subcommand that replays a workload through the simulation, prints the report and ends with the
+ * verdict line. Exit code 0 when every backup verified, 1 when a write was missed.
  */
 abstract class SimulatingCommand implements Callable<Integer> {
   @Mixin SimulationOptions options;

@@ -37,16 +37,18 @@ public final class SimulationOptions {
   @Option(
       names = "--max-window-bytes",
       paramLabel = "SIZE",
-      description = "A reply covers at most SIZE bytes of the disk (multiple of 512). "
-          + "Default: the engine's.")
+      description =
+          "A reply covers at most SIZE bytes of the disk (multiple of 512). "
+              + "Default: the engine's.")
   String maxWindowBytes;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Replay with N writer threads using beginWrite, snapshots taken while writes "
-          + "are in flight. Default 0: replay on one thread with recordWrite.")
+      description =
+          "Replay with N writer threads using beginWrite, snapshots taken while writes "
+              + "are in flight. Default 0: replay on one thread with recordWrite.")
   int threads;
 
   @Option(
@@ -66,8 +68,9 @@ public final class SimulationOptions {
 
   @Option(
       names = "--no-heap-estimate",
-      description = "Skip the GC-based estimate of the engine heap, made only for engines that do "
-          + "not count their own (it runs full GCs at the end).")
+      description =
+          "Skip the GC-based estimate of the engine heap, made only for engines that do "
+              + "not count their own (it runs full GCs at the end).")
   boolean noHeapEstimate;
 
   /**

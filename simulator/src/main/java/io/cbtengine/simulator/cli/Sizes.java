@@ -35,8 +35,9 @@ final class Sizes {
           case "m", "mb", "mib" -> 1L << 20;
           case "g", "gb", "gib" -> 1L << 30;
           case "t", "tb", "tib" -> 1L << 40;
-          default -> throw new IllegalArgumentException(
-              "unknown size unit in '" + text + "' (use k, m, g or t)");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown size unit in '" + text + "' (use k, m, g or t)");
         };
     if (value <= 0) {
       throw new IllegalArgumentException("size must be positive: '" + text + "'");
@@ -77,8 +78,9 @@ final class Sizes {
       case "s" -> new Interval(0, value * 1_000_000_000L);
       case "m", "min" -> new Interval(0, value * 60_000_000_000L);
       case "h" -> new Interval(0, value * 3_600_000_000_000L);
-      default -> throw new IllegalArgumentException(
-          "unknown interval unit in '" + text + "' (use ms, s, m or h, or none for writes)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown interval unit in '" + text + "' (use ms, s, m or h, or none for writes)");
     };
   }
 }

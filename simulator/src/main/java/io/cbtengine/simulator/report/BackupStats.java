@@ -15,8 +15,8 @@ package io.cbtengine.simulator.report;
  * @param extents reported extents, summed over the replies
  * @param replies {@code queryChangedDiskAreas} calls the paging loop made
  * @param writesInFlight writes possibly in flight while the snapshot was taken
- * @param writesOpenThroughout of those, writes whose scope was open during the whole snapshot
- *     call; the next backup must report them
+ * @param writesOpenThroughout of those, writes whose scope was open during the whole snapshot call;
+ *     the next backup must report them
  * @param missedRanges byte ranges the backup image got wrong
  * @param queryNanos time spent in queries
  */

@@ -17,56 +17,118 @@ public final class ReportFormat {
   public static void table(SimulationReport r, PrintWriter out) {
     row(out, "workload", "%s", r.workload());
     row(out, "settings", "%s", r.settings());
-    row(out, "requests read", "%,d (reads %,d, writes %,d, skipped %,d)",
-        r.requests(), r.reads(), r.requests() - r.reads() - r.skippedTotal(), r.skippedTotal());
+    row(
+        out,
+        "requests read",
+        "%,d (reads %,d, writes %,d, skipped %,d)",
+        r.requests(),
+        r.reads(),
+        r.requests() - r.reads() - r.skippedTotal(),
+        r.skippedTotal());
     for (Map.Entry<?, Long> e : sortedSkips(r).entrySet()) {
       if (e.getValue() > 0) {
-        row(out, "  " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
-            "%,d", e.getValue());
+        row(
+            out,
+            "  " + ((io.cbtengine.simulator.trace.SkipReason) e.getKey()).label(),
+            "%,d",
+            e.getValue());
       }
     }
     row(out, "writes replayed", "%,d", r.writesReplayed());
-    row(out, "disks", "%,d (%,d extended), %,d tracked blocks", r.disks(), r.diskExtensions(),
+    row(
+        out,
+        "disks",
+        "%,d (%,d extended), %,d tracked blocks",
+        r.disks(),
+        r.diskExtensions(),
         r.trackedBlocks());
     long full = r.backups().stream().filter(BackupStats::full).count();
     row(out, "snapshots", "%,d, each followed by a backup and deleted", r.snapshots());
-    row(out, "backups", "%,d (%,d full, %,d incremental)", r.backups().size(), full,
+    row(
+        out,
+        "backups",
+        "%,d (%,d full, %,d incremental)",
+        r.backups().size(),
+        full,
         r.backups().size() - full);
     row(out, "bytes changed", "%s", bytes(r.bytesChanged()));
-    row(out, "bytes reported", "%s, false positives %s", bytes(r.bytesReported()),
+    row(
+        out,
+        "bytes reported",
+        "%s, false positives %s",
+        bytes(r.bytesReported()),
         percent(r.falsePositivePercent()));
     long maxExtents = r.backups().stream().mapToLong(BackupStats::extents).max().orElse(0);
     long maxReplies = r.backups().stream().mapToLong(BackupStats::replies).max().orElse(0);
     int n = Math.max(1, r.backups().size());
-    row(out, "extents", "%,d (%.1f per backup, max %,d)", r.extents(),
-        (double) r.extents() / n, maxExtents);
-    row(out, "replies", "%,d (%.1f per backup, max %,d)", r.replies(),
-        (double) r.replies() / n, maxReplies);
+    row(
+        out,
+        "extents",
+        "%,d (%.1f per backup, max %,d)",
+        r.extents(),
+        (double) r.extents() / n,
+        maxExtents);
+    row(
+        out,
+        "replies",
+        "%,d (%.1f per backup, max %,d)",
+        r.replies(),
+        (double) r.replies() / n,
+        maxReplies);
     long inFlight = r.backups().stream().mapToLong(BackupStats::writesInFlight).sum();
-    long openThroughout =
-        r.backups().stream().mapToLong(BackupStats::writesOpenThroughout).sum();
+    long openThroughout = r.backups().stream().mapToLong(BackupStats::writesOpenThroughout).sum();
     if (r.threads() > 0) {
-      row(out, "writes in flight", "%,d possibly at snapshots, %,d certainly open throughout one "
-          + "(over %d writer threads)", inFlight, openThroughout, r.threads());
+      row(
+          out,
+          "writes in flight",
+          "%,d possibly at snapshots, %,d certainly open throughout one "
+              + "(over %d writer threads)",
+          inFlight,
+          openThroughout,
+          r.threads());
     }
-    row(out, "query latency", "p50 %s, p99 %s, max %s (%,d queries)",
-        micros(r.queryP50Nanos()), micros(r.queryP99Nanos()), micros(r.queryMaxNanos()),
+    row(
+        out,
+        "query latency",
+        "p50 %s, p99 %s, max %s (%,d queries)",
+        micros(r.queryP50Nanos()),
+        micros(r.queryP99Nanos()),
+        micros(r.queryMaxNanos()),
         r.queries());
-    row(out, "replay", "%,.0f writes/s (%.2f s, of which backups and checks %.2f s)",
-        r.writesPerSecond(), r.replayNanos() / 1e9, r.backupNanos() / 1e9);
+    row(
+        out,
+        "replay",
+        "%,.0f writes/s (%.2f s, of which backups and checks %.2f s)",
+        r.writesPerSecond(),
+        r.replayNanos() / 1e9,
+        r.backupNanos() / 1e9);
     if (r.engineHeapBytes() >= 0 && r.engineHeapCounted()) {
-      row(out, "engine memory", "%s at the end (peak %s), %.3f B per tracked block "
-          + "(the engine's own count of its tracking heap)", bytes(r.engineHeapBytes()),
-          bytes(r.engineHeapPeakBytes()), r.engineBytesPerBlock());
+      row(
+          out,
+          "engine memory",
+          "%s at the end (peak %s), %.3f B per tracked block "
+              + "(the engine's own count of its tracking heap)",
+          bytes(r.engineHeapBytes()),
+          bytes(r.engineHeapPeakBytes()),
+          r.engineBytesPerBlock());
     } else if (r.engineHeapBytes() >= 0) {
-      row(out, "engine memory", "%s, %.3f B per tracked block (estimate: heap after GC with and "
-          + "without the engine)", bytes(r.engineHeapBytes()), r.engineBytesPerBlock());
+      row(
+          out,
+          "engine memory",
+          "%s, %.3f B per tracked block (estimate: heap after GC with and " + "without the engine)",
+          bytes(r.engineHeapBytes()),
+          r.engineBytesPerBlock());
     } else {
       row(out, "engine memory", "not measured");
     }
     if (!r.verified()) {
-      row(out, "missed", "%,d writes in %,d byte ranges; %,d malformed replies",
-          r.missedWrites(), r.missedRanges(), r.protocolViolations());
+      row(
+          out,
+          "missed",
+          "%,d writes in %,d byte ranges; %,d malformed replies",
+          r.missedWrites(),
+          r.missedRanges(),
+          r.protocolViolations());
     }
     out.flush();
   }
@@ -116,9 +178,11 @@ public final class ReportFormat {
       sb.append("  \"skipped\": {");
       boolean first = true;
       for (Map.Entry<?, Long> e : sortedSkips(r).entrySet()) {
-        sb.append(first ? "" : ", ").append('"')
+        sb.append(first ? "" : ", ")
+            .append('"')
             .append(((io.cbtengine.simulator.trace.SkipReason) e.getKey()).key())
-            .append("\": ").append(e.getValue());
+            .append("\": ")
+            .append(e.getValue());
         first = false;
       }
       sb.append("},\n");
@@ -176,28 +240,31 @@ public final class ReportFormat {
   /** One CSV row per backup, with a header. */
   public static void csv(SimulationReport r, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("disk,backup,full,snapshot,from_change_id,capacity,bytes_changed,bytes_reported,"
-          + "false_positive_percent,extents,replies,writes_in_flight,writes_open_throughout,"
-          + "missed_ranges,query_micros\n");
+      w.write(
+          "disk,backup,full,snapshot,from_change_id,capacity,bytes_changed,bytes_reported,"
+              + "false_positive_percent,extents,replies,writes_in_flight,writes_open_throughout,"
+              + "missed_ranges,query_micros\n");
       for (BackupStats b : r.backups()) {
-        w.write(String.join(",",
-            csvText(b.disk()),
-            Integer.toString(b.number()),
-            Boolean.toString(b.full()),
-            csvText(b.snapshotId()),
-            csvText(b.fromChangeId()),
-            Long.toString(b.capacity()),
-            Long.toString(b.bytesChanged()),
-            Long.toString(b.bytesReported()),
-            Double.isNaN(b.falsePositivePercent())
-                ? ""
-                : String.format(Locale.ROOT, "%.3f", b.falsePositivePercent()),
-            Long.toString(b.extents()),
-            Long.toString(b.replies()),
-            Integer.toString(b.writesInFlight()),
-            Integer.toString(b.writesOpenThroughout()),
-            Integer.toString(b.missedRanges()),
-            String.format(Locale.ROOT, "%.1f", b.queryNanos() / 1000.0)));
+        w.write(
+            String.join(
+                ",",
+                csvText(b.disk()),
+                Integer.toString(b.number()),
+                Boolean.toString(b.full()),
+                csvText(b.snapshotId()),
+                csvText(b.fromChangeId()),
+                Long.toString(b.capacity()),
+                Long.toString(b.bytesChanged()),
+                Long.toString(b.bytesReported()),
+                Double.isNaN(b.falsePositivePercent())
+                    ? ""
+                    : String.format(Locale.ROOT, "%.3f", b.falsePositivePercent()),
+                Long.toString(b.extents()),
+                Long.toString(b.replies()),
+                Integer.toString(b.writesInFlight()),
+                Integer.toString(b.writesOpenThroughout()),
+                Integer.toString(b.missedRanges()),
+                String.format(Locale.ROOT, "%.1f", b.queryNanos() / 1000.0)));
         w.write('\n');
       }
     }
@@ -216,9 +283,7 @@ public final class ReportFormat {
   }
 
   private static String number(double d) {
-    return Double.isNaN(d) || Double.isInfinite(d)
-        ? "null"
-        : String.format(Locale.ROOT, "%.3f", d);
+    return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.3f", d);
   }
 
   private static String quote(String s) {

@@ -54,8 +54,15 @@ public abstract class LineTraceReader implements TraceReader {
       } catch (Skip skip) {
         if (strict) {
           throw new TraceFormatException(
-              format().displayName() + " trace " + name + ", line " + lineNumber + ": "
-                  + skip.reason.label() + ": " + clip(line));
+              format().displayName()
+                  + " trace "
+                  + name
+                  + ", line "
+                  + lineNumber
+                  + ": "
+                  + skip.reason.label()
+                  + ": "
+                  + clip(line));
         }
         counters.countSkip(skip.reason);
       }

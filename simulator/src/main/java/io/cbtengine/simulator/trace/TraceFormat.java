@@ -117,12 +117,14 @@ public enum TraceFormat {
       // Zero sizes and negative values come in the right shape; only misfits speak against.
       long parsed =
           c.reads() + c.writes() + c.skipped(SkipReason.ZERO_SIZE) + c.skipped(SkipReason.NEGATIVE);
-      long considered = parsed + c.skipped(SkipReason.MALFORMED)
-          + c.skipped(SkipReason.UNKNOWN_OPCODE) + c.skipped(SkipReason.TRUNCATED);
+      long considered =
+          parsed
+              + c.skipped(SkipReason.MALFORMED)
+              + c.skipped(SkipReason.UNKNOWN_OPCODE)
+              + c.skipped(SkipReason.TRUNCATED);
       boolean fits = parsed > 0 && parsed * 5 >= considered * 4;
       tried.add(
-          String.format(
-              Locale.ROOT, "%s (%d of %d records parsed)", f.id, parsed, considered));
+          String.format(Locale.ROOT, "%s (%d of %d records parsed)", f.id, parsed, considered));
       if (fits && parsed > bestRequests) {
         best = f;
         bestRequests = parsed;
@@ -134,7 +136,10 @@ public enum TraceFormat {
     }
     if (best == null) {
       throw new TraceFormatException(
-          "cannot detect the format of " + path + "; tried " + String.join(", ", tried)
+          "cannot detect the format of "
+              + path
+              + "; tried "
+              + String.join(", ", tried)
               + "; name one with --format");
     }
     return best;

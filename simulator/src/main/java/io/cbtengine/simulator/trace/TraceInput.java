@@ -12,8 +12,8 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * Opens a trace file, decompressing gzip, bzip2 or xz transparently. The compression is recognised
- * by the magic bytes at the start of the file, never by its name, so {@code trace.csv} holding
- * gzip data and {@code trace.gz} holding plain text both read correctly.
+ * by the magic bytes at the start of the file, never by its name, so {@code trace.csv} holding gzip
+ * data and {@code trace.gz} holding plain text both read correctly.
  */
 public final class TraceInput {
   private static final int BUFFER = 1 << 16;

@@ -5,8 +5,8 @@ import java.io.IOException;
 
 /**
  * Streams the write requests of one trace file, in file order. Reads are counted, not returned;
- * records that cannot be replayed are counted as skips by {@link SkipReason} or, when the reader
- * is strict, end the stream with a {@link TraceFormatException} naming the file and the line or
+ * records that cannot be replayed are counted as skips by {@link SkipReason} or, when the reader is
+ * strict, end the stream with a {@link TraceFormatException} naming the file and the line or
  * record.
  *
  * <p>Not thread-safe: one thread reads a reader from start to end.

@@ -16,8 +16,8 @@ import java.util.List;
  * the disk held is among the candidates. This is exact in single-threaded replay; with writes in
  * flight it is sound (a correct engine never fails it) because a write that reached snapshot k but
  * not snapshot j, and was not reported since, must have been in flight at j; and it still catches
- * every write that began after j and was never reported. Writes in flight at j whose scope was
- * open throughout the snapshot call are checked separately: the next backup must report them.
+ * every write that began after j and was never reported. Writes in flight at j whose scope was open
+ * throughout the snapshot call are checked separately: the next backup must report them.
  *
  * <p>Not thread-safe: one backup thread owns an image.
  */

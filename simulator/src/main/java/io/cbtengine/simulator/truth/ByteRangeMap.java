@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * <p>Segments are immutable, so {@link #copy()} shares them and costs one tree copy, O(n): this is
  * how the simulator freezes a disk's content at a snapshot while writes go on.
  *
- * <p>Cost: {@link #assign} is O((k + 1) log n) for k segments overwritten; a segment takes about
- * 80 bytes. Not thread-safe.
+ * <p>Cost: {@link #assign} is O((k + 1) log n) for k segments overwritten; a segment takes about 80
+ * bytes. Not thread-safe.
  *
  * @param <V> the value type; values are compared by identity where it matters
  */

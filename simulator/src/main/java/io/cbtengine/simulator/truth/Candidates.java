@@ -6,8 +6,8 @@ import java.util.StringJoiner;
 /**
  * The writes a byte of a backup image may hold. One write when the byte was copied from a snapshot
  * whose content there is certain; several when writes were in flight during the snapshot, and the
- * snapshot may hold the old content or any of theirs. Immutable and thread-safe; tiny (a handful
- * of writes at most: one per writer thread).
+ * snapshot may hold the old content or any of theirs. Immutable and thread-safe; tiny (a handful of
+ * writes at most: one per writer thread).
  */
 public final class Candidates {
   private final Write[] writes;

@@ -15,8 +15,19 @@ public record MissedRange(
     String disk, long start, long end, Write expected, Candidates found, String reason) {
   @Override
   public String toString() {
-    return "disk=" + disk + " bytes=[" + start + ", " + end + ") length=" + (end - start) + ": "
-        + reason + ": " + expected + "; image holds "
+    return "disk="
+        + disk
+        + " bytes=["
+        + start
+        + ", "
+        + end
+        + ") length="
+        + (end - start)
+        + ": "
+        + reason
+        + ": "
+        + expected
+        + "; image holds "
         + (found == null ? "initial content" : found.toString());
   }
 }

@@ -46,9 +46,7 @@ public final class SnapshotTruth {
       long end = Math.min(w.end(), capacity);
       ByteRangeMap<Candidates> add = new ByteRangeMap<>();
       uncertain.visit(
-          w.offset(),
-          end,
-          (a, b, c) -> add.assign(a, b, c == null ? Candidates.of(w) : c.with(w)));
+          w.offset(), end, (a, b, c) -> add.assign(a, b, c == null ? Candidates.of(w) : c.with(w)));
       add.visit(
           w.offset(),
           end,

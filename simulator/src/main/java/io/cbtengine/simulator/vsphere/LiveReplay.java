@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Replays a {@link Workload} into the disks of a served engine on a thread of its own, so that a
- * backup client talking to {@link VsphereJsonServer} sees a live host: its disks change between
- * and during its backups. This is the hypervisor's side only; the client verifies its own backups.
+ * backup client talking to {@link VsphereJsonServer} sees a live host: its disks change between and
+ * during its backups. This is the hypervisor's side only; the client verifies its own backups.
  *
  * <p>Writes are recorded with {@link TrackedDisk#recordWrite} (the mark a hypervisor makes before
  * issuing a write), paced to at most {@code writesPerSecond} (0: as fast as the engine takes them).
@@ -35,10 +35,7 @@ public final class LiveReplay implements AutoCloseable {
   private volatile boolean stopped;
 
   private LiveReplay(
-      ChangeTracker tracker,
-      Workload workload,
-      long writesPerSecond,
-      PrintWriter out) {
+      ChangeTracker tracker, Workload workload, long writesPerSecond, PrintWriter out) {
     this.tracker = tracker;
     this.workload = workload;
     this.writesPerSecond = writesPerSecond;
@@ -116,8 +113,13 @@ public final class LiveReplay implements AutoCloseable {
         apply(e);
         pace(started);
       }
-      out.println("replay finished: " + writes.get() + " writes, " + refused.get() + " refused; "
-          + w.description());
+      out.println(
+          "replay finished: "
+              + writes.get()
+              + " writes, "
+              + refused.get()
+              + " refused; "
+              + w.description());
     } catch (InterruptedException e) {
       out.println("replay stopped: " + writes.get() + " writes");
     } catch (IOException | RuntimeException e) {

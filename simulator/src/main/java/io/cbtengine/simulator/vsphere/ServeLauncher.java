@@ -1,7 +1,7 @@
 package io.cbtengine.simulator.vsphere;
 
-import java.io.IOException;
 import io.cbtengine.api.ChangeTracker;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,9 +26,9 @@ public final class ServeLauncher {
   private ServeLauncher() {}
 
   /**
-   * Starts the server and prints the {@code listening on} line to {@code out}; a warning to
-   * {@code out} too if the address is not a loopback one. {@code tracker} is the engine to serve,
-   * or null for a new in-memory one that the server closes.
+   * Starts the server and prints the {@code listening on} line to {@code out}; a warning to {@code
+   * out} too if the address is not a loopback one. {@code tracker} is the engine to serve, or null
+   * for a new in-memory one that the server closes.
    *
    * @throws IllegalArgumentException if the password file is unreadable or empty, or the bind
    *     address is not an IP literal
@@ -73,8 +73,8 @@ public final class ServeLauncher {
    * Starts the server and blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes it and
    * {@code tracker} (if not null) in a shutdown hook, so that a persistent engine closes cleanly.
    *
-   * @return 0 after a clean stop, {@link #EXIT_USAGE} if the server could not start (the reason
-   *     is printed to {@code err})
+   * @return 0 after a clean stop, {@link #EXIT_USAGE} if the server could not start (the reason is
+   *     printed to {@code err})
    */
   public static int serve(
       String bindAddress,
@@ -127,7 +127,9 @@ public final class ServeLauncher {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the password file: file=" + file + ", problem="
+          "cannot read the password file: file="
+              + file
+              + ", problem="
               + e.getClass().getSimpleName());
     }
     try {

@@ -60,8 +60,12 @@ final class SessionTable {
 
     byte[] secret = new byte[20];
     RANDOM.nextBytes(secret);
-    Session s = new Session(
-        HexFormat.of().formatHex(secret), UUID.randomUUID().toString(), userName, Instant.now());
+    Session s =
+        new Session(
+            HexFormat.of().formatHex(secret),
+            UUID.randomUUID().toString(),
+            userName,
+            Instant.now());
     synchronized (this) {
       if (sessions.size() >= maxSessions) {
         var oldest = sessions.keySet().iterator();

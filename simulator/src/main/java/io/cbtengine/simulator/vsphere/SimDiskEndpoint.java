@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The simulator-only calls under {@code /cbt-sim/disks}: what a hypervisor does to a disk and a
- * backup client cannot, so that a test can drive a live host. No real vSphere has these paths.
- * They take the same session header and fault bodies as the VI/JSON calls. Thread-safe.
+ * backup client cannot, so that a test can drive a live host. No real vSphere has these paths. They
+ * take the same session header and fault bodies as the VI/JSON calls. Thread-safe.
  *
  * <pre>
  * GET  /cbt-sim/disks                         list the disks
@@ -34,12 +34,19 @@ final class SimDiskEndpoint {
       Map.of(
           "create",
           VimRequestBody.params(
-              "capacityBytes", "blockSize", "initiallyEmpty", "maxExtentsPerReply",
+              "capacityBytes",
+              "blockSize",
+              "initiallyEmpty",
+              "maxExtentsPerReply",
               "maxWindowBytes"),
-          "write", VimRequestBody.params("offset", "length"),
-          "extend", VimRequestBody.params("capacityBytes"),
-          "changeTracking", VimRequestBody.params("enabled"),
-          "delete", VimRequestBody.params());
+          "write",
+          VimRequestBody.params("offset", "length"),
+          "extend",
+          VimRequestBody.params("capacityBytes"),
+          "changeTracking",
+          VimRequestBody.params("enabled"),
+          "delete",
+          VimRequestBody.params());
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

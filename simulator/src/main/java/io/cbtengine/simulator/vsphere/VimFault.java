@@ -82,7 +82,9 @@ final class VimFault extends RuntimeException {
         500,
         "ManagedObjectNotFound",
         "the object has already been deleted or has not been completely created: obj="
-            + moType + ":" + moId,
+            + moType
+            + ":"
+            + moId,
         fields);
   }
 

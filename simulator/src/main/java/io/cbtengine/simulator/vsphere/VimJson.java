@@ -10,9 +10,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The vSphere data objects the endpoint writes, in VI/JSON form: every object opens with its
- * {@code _typeName}; optional fields that are unset are left out rather than written as null.
- * Stateless and thread-safe.
+ * The vSphere data objects the endpoint writes, in VI/JSON form: every object opens with its {@code
+ * _typeName}; optional fields that are unset are left out rather than written as null. Stateless
+ * and thread-safe.
  */
 final class VimJson {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;

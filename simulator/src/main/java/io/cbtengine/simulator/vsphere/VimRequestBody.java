@@ -15,8 +15,8 @@ import java.util.Set;
  * parameter, so that no malformed body reaches the engine. Not thread-safe; one per request.
  *
  * <p>Rules: an empty body is an empty object; {@code _typeName} is accepted on every object and
- * must match where the type is fixed ({@code ID}); a field the method does not take is an error,
- * so a misspelt optional parameter is not silently ignored.
+ * must match where the type is fixed ({@code ID}); a field the method does not take is an error, so
+ * a misspelt optional parameter is not silently ignored.
  */
 final class VimRequestBody {
   private final String method;
@@ -60,7 +60,11 @@ final class VimRequestBody {
       String name = it.next();
       if (!name.equals("_typeName") && !allowed.contains(name)) {
         throw VimFault.invalidRequest(
-            "unknown parameter: method=" + method + ", name=" + name + ", expected one of "
+            "unknown parameter: method="
+                + method
+                + ", name="
+                + name
+                + ", expected one of "
                 + allowed);
       }
     }
@@ -143,8 +147,7 @@ final class VimRequestBody {
     JsonNode type = v.get("_typeName");
     if (type != null && !(type.isTextual() && type.textValue().equals("ID"))) {
       throw VimFault.invalidRequest(
-          "wrong _typeName: method=" + method + ", name=" + name + ", expected=ID, got="
-              + type);
+          "wrong _typeName: method=" + method + ", name=" + name + ", expected=ID, got=" + type);
     }
     for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
       String field = it.next();
@@ -174,7 +177,13 @@ final class VimRequestBody {
 
   private VimFault wrongType(String name, String expected, JsonNode got) {
     return VimFault.invalidRequest(
-        "wrong type: method=" + method + ", name=" + name + ", expected=" + expected + ", got="
+        "wrong type: method="
+            + method
+            + ", name="
+            + name
+            + ", expected="
+            + expected
+            + ", got="
             + kind(got));
   }
 

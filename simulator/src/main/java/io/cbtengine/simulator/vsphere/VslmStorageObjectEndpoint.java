@@ -32,11 +32,16 @@ final class VslmStorageObjectEndpoint {
       Map.of(
           "VslmQueryChangedDiskAreas",
           VimRequestBody.params("id", "snapshotId", "startOffset", "changeId"),
-          "VslmCreateSnapshot_Task", VimRequestBody.params("id", "description"),
-          "VslmDeleteSnapshot_Task", VimRequestBody.params("id", "snapshotId"),
-          "VslmRetrieveSnapshots", VimRequestBody.params("id"),
-          "VslmRetrieveSnapshotDetails", VimRequestBody.params("id", "snapshotId"),
-          "VslmRetrieveVStorageObject", VimRequestBody.params("id"));
+          "VslmCreateSnapshot_Task",
+          VimRequestBody.params("id", "description"),
+          "VslmDeleteSnapshot_Task",
+          VimRequestBody.params("id", "snapshotId"),
+          "VslmRetrieveSnapshots",
+          VimRequestBody.params("id"),
+          "VslmRetrieveSnapshotDetails",
+          VimRequestBody.params("id", "snapshotId"),
+          "VslmRetrieveVStorageObject",
+          VimRequestBody.params("id"));
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

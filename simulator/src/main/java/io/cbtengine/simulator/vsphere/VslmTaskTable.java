@@ -71,7 +71,9 @@ final class VslmTaskTable {
     }
   }
 
-  /** @throws VimFault {@code ManagedObjectNotFound} if no such task is kept */
+  /**
+   * @throws VimFault {@code ManagedObjectNotFound} if no such task is kept
+   */
   synchronized Task get(String moId) {
     Task t = tasks.get(moId);
     if (t == null) {

@@ -29,17 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * A simulated vSphere host speaking the VI/JSON API: sessions, the VSLM calls of an
- * incremental backup ({@code VslmQueryChangedDiskAreas} and the snapshot calls) answered by a
- * {@link ChangeTracker}, and simulator-only calls under {@code /cbt-sim/disks} that create disks
- * and drive writes into them. {@code docs/json-api.md} lists every call with a real exchange.
+ * A simulated vSphere host speaking the VI/JSON API: sessions, the VSLM calls of an incremental
+ * backup ({@code VslmQueryChangedDiskAreas} and the snapshot calls) answered by a {@link
+ * ChangeTracker}, and simulator-only calls under {@code /cbt-sim/disks} that create disks and drive
+ * writes into them. {@code docs/json-api.md} lists every call with a real exchange.
  *
- * <p>Thread-safe: requests run on a bounded pool ({@link Config.Builder#threads}) and the engine
- * is thread-safe, so a trace may be replayed into {@link #tracker()} while clients query.
+ * <p>Thread-safe: requests run on a bounded pool ({@link Config.Builder#threads}) and the engine is
+ * thread-safe, so a trace may be replayed into {@link #tracker()} while clients query.
  *
  * <p>Safe by default: binds to 127.0.0.1; a request body over {@link Config.Builder#maxBodyBytes}
- * is refused with a fault; every failure is a vSphere fault body, never a stack trace; nothing
- * is logged per request, and credentials never.
+ * is refused with a fault; every failure is a vSphere fault body, never a stack trace; nothing is
+ * logged per request, and credentials never.
  */
 public final class VsphereJsonServer implements AutoCloseable {
   /*
@@ -195,8 +195,10 @@ public final class VsphereJsonServer implements AutoCloseable {
       } catch (CbtFault f) {
         reply = fault(VimFault.of(f));
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "request failed: " + ex.getRequestMethod() + " "
-            + ex.getRequestURI().getRawPath(), e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath(),
+            e);
         reply = fault(VimFault.systemError("internal error of the simulator; see its log"));
       }
       send(ex, reply);
@@ -234,8 +236,12 @@ public final class VsphereJsonServer implements AutoCloseable {
       return sim(ex, segments(path.substring(SimDiskEndpoint.PREFIX.length())));
     }
     throw VimFault.notFoundPath(
-        "no such path: path=" + clip(path) + "; calls live under " + VIM_PREFIX
-            + "{release}/ and " + SimDiskEndpoint.PREFIX);
+        "no such path: path="
+            + clip(path)
+            + "; calls live under "
+            + VIM_PREFIX
+            + "{release}/ and "
+            + SimDiskEndpoint.PREFIX);
   }
 
   // ---- /sdk/vim25/{release}/[vslm/]{MoType}/{moId}/{method}
@@ -244,7 +250,8 @@ public final class VsphereJsonServer implements AutoCloseable {
     // Route: release, optional vslm service, then MoType/moId/method.
     if (seg.isEmpty() || !RELEASE.matcher(seg.get(0)).matches()) {
       throw VimFault.notFoundPath(
-          "unsupported release: release=" + (seg.isEmpty() ? "" : clip(seg.get(0)))
+          "unsupported release: release="
+              + (seg.isEmpty() ? "" : clip(seg.get(0)))
               + "; this host serves 8.x releases, e.g. 8.0.3.0");
     }
     List<String> rest = seg.subList(1, seg.size());
@@ -254,7 +261,9 @@ public final class VsphereJsonServer implements AutoCloseable {
     }
     if (rest.size() != 3) {
       throw VimFault.notFoundPath(
-          "expected " + VIM_PREFIX + "{release}/[vslm/]{MoType}/{moId}/{method}: path="
+          "expected "
+              + VIM_PREFIX
+              + "{release}/[vslm/]{MoType}/{moId}/{method}: path="
               + clip(ex.getRequestURI().getPath()));
     }
     String moType = rest.get(0);
@@ -319,7 +328,8 @@ public final class VsphereJsonServer implements AutoCloseable {
 
   /** {@code VslmTask}: {@code VslmQueryInfo}, {@code VslmQueryTaskResult}, {@code GET info}. */
   private Reply task(HttpExchange ex, String moId, String method) throws IOException {
-    if (!method.equals("VslmQueryInfo") && !method.equals("VslmQueryTaskResult")
+    if (!method.equals("VslmQueryInfo")
+        && !method.equals("VslmQueryTaskResult")
         && !method.equals("info")) {
       throw VimFault.methodNotFound(VslmTaskTable.MO_TYPE, moId, method);
     }
@@ -355,14 +365,18 @@ public final class VsphereJsonServer implements AutoCloseable {
         Set<String> params = SimDiskEndpoint.ACTIONS.get(seg.get(1));
         if (params == null) {
           throw VimFault.notFoundPath(
-              "unknown simulator action: action=" + clip(seg.get(1)) + ", expected one of "
+              "unknown simulator action: action="
+                  + clip(seg.get(1))
+                  + ", expected one of "
                   + SimDiskEndpoint.ACTIONS.keySet());
         }
         requireVerb(ex, "POST");
         return Reply.of(simDisks.call(seg.get(0), seg.get(1), body(ex, seg.get(1), params)));
       default:
         throw VimFault.notFoundPath(
-            "expected " + SimDiskEndpoint.PREFIX + "[/{id}[/{action}]]: path="
+            "expected "
+                + SimDiskEndpoint.PREFIX
+                + "[/{id}[/{action}]]: path="
                 + clip(ex.getRequestURI().getPath()));
     }
   }
@@ -401,8 +415,12 @@ public final class VsphereJsonServer implements AutoCloseable {
     if (!ex.getRequestMethod().equals(verb)) {
       ex.getResponseHeaders().set("Allow", verb);
       throw VimFault.methodNotAllowed(
-          "HTTP method not allowed here: method=" + clip(ex.getRequestMethod()) + ", allowed="
-              + verb + ", path=" + clip(ex.getRequestURI().getPath()));
+          "HTTP method not allowed here: method="
+              + clip(ex.getRequestMethod())
+              + ", allowed="
+              + verb
+              + ", path="
+              + clip(ex.getRequestURI().getPath()));
     }
   }
 
@@ -473,10 +491,25 @@ public final class VsphereJsonServer implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Config[bindAddress=" + bindAddress + ", port=" + port + ", userName=" + userName
-          + ", password=(hidden), threads=" + threads + ", queueCapacity=" + queueCapacity
-          + ", maxBodyBytes=" + maxBodyBytes + ", maxSessions=" + maxSessions + ", maxTasks="
-          + maxTasks + ", diskDefaults=" + diskDefaults + "]";
+      return "Config[bindAddress="
+          + bindAddress
+          + ", port="
+          + port
+          + ", userName="
+          + userName
+          + ", password=(hidden), threads="
+          + threads
+          + ", queueCapacity="
+          + queueCapacity
+          + ", maxBodyBytes="
+          + maxBodyBytes
+          + ", maxSessions="
+          + maxSessions
+          + ", maxTasks="
+          + maxTasks
+          + ", diskDefaults="
+          + diskDefaults
+          + "]";
     }
 
     /** Builds a {@link Config}; each setter checks its value. Not thread-safe. */

@@ -15,8 +15,12 @@ public final class DiskNames {
     for (int i = 0; i < device.length(); i++) {
       char c = device.charAt(i);
       boolean ok =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == '-';
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       sb.append(ok ? c : '_');
     }
     return sb.length() <= 128 ? sb.toString() : sb.substring(0, 128);

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  *   <li>{@code syn-vm} (2 GiB): a general-purpose VM disk; small random writes of 512 B to 16 KiB
  *       on 512-byte boundaries, so most straddle or fall inside tracking blocks.
  *   <li>{@code syn-grow} (256 MiB, then 768 MiB): sequential runs and random writes; halfway
- *       through the workload the disk is extended, and from then on half its writes land in the
- *       new space.
+ *       through the workload the disk is extended, and from then on half its writes land in the new
+ *       space.
  * </ul>
  *
  * <p>Writes are spaced 100 microseconds apart in workload time; a write's position is its number,

@@ -186,10 +186,20 @@ public final class TraceWorkload implements Workload {
       if (end < 0 || (diskSize > 0 && end > diskSize)) {
         if (strict) {
           throw new TraceFormatException(
-              formats.get(fileIndex).displayName() + " trace " + name + ", "
+              formats.get(fileIndex).displayName()
+                  + " trace "
+                  + name
+                  + ", "
                   + (formats.get(fileIndex) == TraceFormat.VSCSI ? "record " : "line ")
-                  + w.position() + ": " + SkipReason.PAST_DISK_SIZE.label() + ": offset="
-                  + w.offset() + ", length=" + w.length() + ", diskSize=" + diskSize);
+                  + w.position()
+                  + ": "
+                  + SkipReason.PAST_DISK_SIZE.label()
+                  + ": offset="
+                  + w.offset()
+                  + ", length="
+                  + w.length()
+                  + ", diskSize="
+                  + diskSize);
         }
         reader.counters().moveWriteToSkip(SkipReason.PAST_DISK_SIZE);
         continue;

@@ -14,8 +14,7 @@ public sealed interface WorkloadEvent {
    * @param source the trace file name, or {@code synthetic}
    * @param position the line or record in the source, or -1
    */
-  record Write(
-      String disk, long offset, long length, long timeNanos, String source, long position)
+  record Write(String disk, long offset, long length, long timeNanos, String source, long position)
       implements WorkloadEvent {}
 
   /** The disk grows to {@code newCapacity} bytes. */

@@ -44,9 +44,19 @@ class CbtSimTest {
     Path json = dir.resolve("r.json");
     Path csv = dir.resolve("r.csv");
     CliRunner r =
-        CliRunner.run("run", "--writes", "5000", "--snapshot-every", "1000",
-            "--max-window-bytes", "64m", "--report-json", json.toString(),
-            "--report-csv", csv.toString(), "--no-heap-estimate");
+        CliRunner.run(
+            "run",
+            "--writes",
+            "5000",
+            "--snapshot-every",
+            "1000",
+            "--max-window-bytes",
+            "64m",
+            "--report-json",
+            json.toString(),
+            "--report-csv",
+            csv.toString(),
+            "--no-heap-estimate");
     assertEquals(0, r.exitCode, r.toString());
     String j = Files.readString(json, StandardCharsets.UTF_8);
     assertTrue(j.contains("\"verified\": true"), j);
@@ -60,8 +70,8 @@ class CbtSimTest {
   @Test
   void run_timeSchedule_snapshotsByTraceTime() {
     // 4,000 synthetic writes are 0.4 s of workload time: a snapshot every 100 ms.
-    CliRunner r = CliRunner.run("run", "--writes", "4000", "--snapshot-every", "100ms",
-        "--no-heap-estimate");
+    CliRunner r =
+        CliRunner.run("run", "--writes", "4000", "--snapshot-every", "100ms", "--no-heap-estimate");
     assertEquals(0, r.exitCode, r.toString());
     assertTrue(r.out.contains("snapshot every 0.1 s of trace time"), r.toString());
   }
@@ -97,13 +107,16 @@ class CbtSimTest {
   @Test
   void replay_badRecords_skippedOrStrictError() throws IOException {
     Path p = dir.resolve("vol.csv");
-    Files.writeString(p, "1538323200,8,8,1,7\n1538323201,16,0,1,7\n1538323202,100000,8,1,7\n"
-        + "1538323203,24,8,0,7\n");
+    Files.writeString(
+        p,
+        "1538323200,8,8,1,7\n1538323201,16,0,1,7\n1538323202,100000,8,1,7\n"
+            + "1538323203,24,8,0,7\n");
     CliRunner lenient = CliRunner.run("replay", "--disk-size", "1m", p.toString());
     assertEquals(0, lenient.exitCode, lenient.toString());
     assertTrue(lenient.out.contains("\n  zero size       1"), lenient.toString());
     assertTrue(lenient.out.contains("\n  past disk size  1"), lenient.toString());
-    assertTrue(lenient.out.contains("requests read     4 (reads 1, writes 1, skipped 2)"),
+    assertTrue(
+        lenient.out.contains("requests read     4 (reads 1, writes 1, skipped 2)"),
         lenient.toString());
     assertEquals("verified: 1 backups, 0 missed writes", lenient.lastLine());
 
@@ -111,8 +124,15 @@ class CbtSimTest {
     assertEquals(2, strict.exitCode, strict.toString());
     assertTrue(strict.err.contains("vol.csv, line 2: zero size"), strict.toString());
 
-    CliRunner strictSize = CliRunner.run("replay", "--strict", "--format", "tencent",
-        "--disk-size", "1m", dir.resolve("vol.csv").toString());
+    CliRunner strictSize =
+        CliRunner.run(
+            "replay",
+            "--strict",
+            "--format",
+            "tencent",
+            "--disk-size",
+            "1m",
+            dir.resolve("vol.csv").toString());
     assertEquals(2, strictSize.exitCode, strictSize.toString());
   }
 

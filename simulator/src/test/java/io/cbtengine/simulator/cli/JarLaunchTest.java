@@ -22,22 +22,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fat jar launched as a user does, with a plain {@code java -jar}, and its manifest checked
- * against the JVM flags the build gives the tests. Skipped when the jar has not been built yet
- * (the build runs this class in the {@code package} phase, right after the jar is made).
+ * against the JVM flags the build gives the tests. Skipped when the jar has not been built yet (the
+ * build runs this class in the {@code package} phase, right after the jar is made).
  */
 class JarLaunchTest {
   private static Path jar() {
     String prop = System.getProperty("cbt.sim.jar");
     Path jar = prop != null ? Paths.get(prop) : Paths.get("target", "cbt-sim.jar");
-    Assumptions.assumeTrue(Files.isRegularFile(jar),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(jar),
         "no " + jar + " yet: build it with mvn package; jar launch tests skipped");
     return jar;
   }
 
   private static Process start(Path jar, String... args) throws IOException {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar",
-        jar.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar.toString()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(false).start();
   }

@@ -52,8 +52,15 @@ class ServeCommandTest {
 
   @Test
   void serve_unreadablePasswordFile_exitTwo(@TempDir Path dir) {
-    CliRunner r = CliRunner.run("serve", "--port", "0", "--user", "u", "--password-file",
-        dir.resolve("absent").toString());
+    CliRunner r =
+        CliRunner.run(
+            "serve",
+            "--port",
+            "0",
+            "--user",
+            "u",
+            "--password-file",
+            dir.resolve("absent").toString());
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("password file"), r.toString());
   }
@@ -68,9 +75,19 @@ class ServeCommandTest {
         cmd.add(arg);
       }
     }
-    cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        CbtSim.class.getName(), "serve", "--port", "0", "--user", "backup", "--password-file",
-        pw.toString()));
+    cmd.addAll(
+        List.of(
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CbtSim.class.getName(),
+            "serve",
+            "--port",
+            "0",
+            "--user",
+            "backup",
+            "--password-file",
+            pw.toString()));
     Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err.txt").toFile()).start();
     try {
       BufferedReader out =
@@ -80,15 +97,24 @@ class ServeCommandTest {
       Matcher m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk").matcher(line);
       assertTrue(m.matches(), line);
 
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build();
-      HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(
-              "http://127.0.0.1:" + m.group(1)
-                  + "/sdk/vim25/8.0.3.0/SessionManager/SessionManager/Login"))
-          .timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString(
-              "{\"userName\":\"backup\",\"password\":\"" + PASSWORD + "\"}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpClient client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      HttpResponse<String> login =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + m.group(1)
+                              + "/sdk/vim25/8.0.3.0/SessionManager/SessionManager/Login"))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"userName\":\"backup\",\"password\":\"" + PASSWORD + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, login.statusCode(), login.body());
       assertTrue(login.headers().firstValue("vmware-api-session-id").isPresent());
     } finally {

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Finds the shared real traces: system property {@code cbt.traces.dir} (set by the build to
- * {@code <repo>/../shared/traces}), else environment variable {@code CBT_TRACES_DIR}, else {@code
+ * Finds the shared real traces: system property {@code cbt.traces.dir} (set by the build to {@code
+ * <repo>/../shared/traces}), else environment variable {@code CBT_TRACES_DIR}, else {@code
  * ../shared/traces} beside the repository.
  */
 final class SharedTraces {

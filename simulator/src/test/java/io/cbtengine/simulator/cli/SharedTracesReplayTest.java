@@ -30,19 +30,27 @@ class SharedTracesReplayTest {
               () ->
                   Assumptions.assumeTrue(
                       false,
-                      "no traces at " + SharedTraces.dir()
+                      "no traces at "
+                          + SharedTraces.dir()
                           + " (set -Dcbt.traces.dir or CBT_TRACES_DIR): replay tests skipped")));
     }
     List<DynamicTest> tests = new ArrayList<>();
     for (Path trace : traces) {
       String every = Long.toString(snapshotEvery(trace));
       String name = trace.getFileName().toString();
-      tests.add(DynamicTest.dynamicTest(name + " default shaping",
-          () -> assertVerified(trace, "--snapshot-every", every)));
-      tests.add(DynamicTest.dynamicTest(name + " --max-extents-per-reply 1",
-          () -> assertVerified(trace, "--snapshot-every", every, "--max-extents-per-reply", "1")));
-      tests.add(DynamicTest.dynamicTest(name + " --threads 2",
-          () -> assertVerified(trace, "--snapshot-every", every, "--threads", "2")));
+      tests.add(
+          DynamicTest.dynamicTest(
+              name + " default shaping", () -> assertVerified(trace, "--snapshot-every", every)));
+      tests.add(
+          DynamicTest.dynamicTest(
+              name + " --max-extents-per-reply 1",
+              () ->
+                  assertVerified(
+                      trace, "--snapshot-every", every, "--max-extents-per-reply", "1")));
+      tests.add(
+          DynamicTest.dynamicTest(
+              name + " --threads 2",
+              () -> assertVerified(trace, "--snapshot-every", every, "--threads", "2")));
     }
     return tests.stream();
   }

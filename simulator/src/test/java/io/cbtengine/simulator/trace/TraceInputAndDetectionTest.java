@@ -56,8 +56,11 @@ class TraceInputAndDetectionTest {
 
   @Test
   void detect_compressedTencent_tencent() throws IOException {
-    Path p = write("t.bin", TENCENT.getBytes(StandardCharsets.ISO_8859_1),
-        BZip2CompressorOutputStream::new);
+    Path p =
+        write(
+            "t.bin",
+            TENCENT.getBytes(StandardCharsets.ISO_8859_1),
+            BZip2CompressorOutputStream::new);
     assertEquals(TraceFormat.TENCENT, TraceFormat.detect(p));
   }
 
@@ -84,17 +87,22 @@ class TraceInputAndDetectionTest {
   }
 
   private void assertDetected(TraceFormat expected, String content) throws IOException {
-    Path p = write(expected.id() + ".trace", content.getBytes(StandardCharsets.ISO_8859_1),
-        GzipCompressorOutputStream::new);
+    Path p =
+        write(
+            expected.id() + ".trace",
+            content.getBytes(StandardCharsets.ISO_8859_1),
+            GzipCompressorOutputStream::new);
     assertEquals(expected, TraceFormat.detect(p), content);
   }
 
   @Test
   void detect_unknownContent_errorListsFormatsTried() throws IOException {
-    Path p = write("notes.txt", "hello world\nthis is not a trace\n".getBytes(
-        StandardCharsets.ISO_8859_1), o -> o);
-    TraceFormatException e = assertThrows(TraceFormatException.class,
-        () -> TraceFormat.detect(p));
+    Path p =
+        write(
+            "notes.txt",
+            "hello world\nthis is not a trace\n".getBytes(StandardCharsets.ISO_8859_1),
+            o -> o);
+    TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFormat.detect(p));
     for (TraceFormat f : TraceFormat.values()) {
       assertTrue(e.getMessage().contains(f.id() + " ("), e.getMessage());
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.BitSet;
-
 import java.util.SplittableRandom;
 
 /**
@@ -40,8 +39,11 @@ final class BackupFlow {
   /** Runs the whole flow; every check is an assertion. */
   void run(String user, String password) throws Exception {
     // Login.
-    VimTransport.Reply login = http.post(SESSION + "Login",
-        "{\"userName\":\"" + user + "\",\"password\":\"" + password + "\"}", null);
+    VimTransport.Reply login =
+        http.post(
+            SESSION + "Login",
+            "{\"userName\":\"" + user + "\",\"password\":\"" + password + "\"}",
+            null);
     assertEquals(200, login.status(), login.rawBody());
     assertEquals("UserSession", login.body().get("_typeName").asText());
     session = login.sessionHeader();
@@ -49,17 +51,29 @@ final class BackupFlow {
 
     // The hypervisor side: a disk with content the engine never saw written.
     long capacity = 16 * MIB;
-    ok(http.post("/cbt-sim/disks/" + disk + "/create", "{\"capacityBytes\":" + capacity
-        + ",\"blockSize\":" + BLOCK + ",\"maxExtentsPerReply\":3,\"maxWindowBytes\":"
-        + 4 * MIB + "}", session));
+    ok(
+        http.post(
+            "/cbt-sim/disks/" + disk + "/create",
+            "{\"capacityBytes\":"
+                + capacity
+                + ",\"blockSize\":"
+                + BLOCK
+                + ",\"maxExtentsPerReply\":3,\"maxWindowBytes\":"
+                + 4 * MIB
+                + "}",
+            session));
     SplittableRandom random = new SplittableRandom(disk.hashCode());
     write(random, capacity, 5, new BitSet());
 
     // Snapshot 1 and full backup with "*": a disk not declared empty is reported whole.
     String snap1 = createSnapshot();
     String change1 = changeId(snap1);
-    long clientCapacity = ok(http.post(VSLM + "VslmRetrieveVStorageObject", idBody(), session))
-        .get("config").get("capacityInMB").asLong() * MIB;
+    long clientCapacity =
+        ok(http.post(VSLM + "VslmRetrieveVStorageObject", idBody(), session))
+                .get("config")
+                .get("capacityInMB")
+                .asLong()
+            * MIB;
     assertEquals(capacity, clientCapacity);
     BitSet full = backup(snap1, "*", clientCapacity);
     assertEquals(capacity / BLOCK, full.cardinality(), "full backup must cover the disk");
@@ -85,8 +99,9 @@ final class BackupFlow {
 
     // The disk grows; writes on both sides of the old end; snapshot 3 from snapshot 2.
     long grown = capacity + 4 * MIB;
-    ok(http.post("/cbt-sim/disks/" + disk + "/extend", "{\"capacityBytes\":" + grown + "}",
-        session));
+    ok(
+        http.post(
+            "/cbt-sim/disks/" + disk + "/extend", "{\"capacityBytes\":" + grown + "}", session));
     BitSet truth3 = new BitSet();
     writeRange(capacity - 3 * BLOCK, 5 * BLOCK, truth3);
     write(random, grown, 20, truth3);
@@ -112,16 +127,24 @@ final class BackupFlow {
   }
 
   private void writeRange(long offset, long length, BitSet truthBlocks) throws Exception {
-    VimTransport.Reply r = http.post("/cbt-sim/disks/" + disk + "/write",
-        "{\"offset\":" + offset + ",\"length\":" + length + "}", session);
+    VimTransport.Reply r =
+        http.post(
+            "/cbt-sim/disks/" + disk + "/write",
+            "{\"offset\":" + offset + ",\"length\":" + length + "}",
+            session);
     assertEquals(204, r.status(), r.rawBody());
     truthBlocks.set((int) (offset / BLOCK), (int) ((offset + length - 1) / BLOCK) + 1);
   }
 
   private String createSnapshot() throws Exception {
-    JsonNode task = ok(http.post(VSLM + "VslmCreateSnapshot_Task",
-        "{\"id\":{\"_typeName\":\"ID\",\"id\":\"" + disk + "\"},\"description\":\"backup\"}",
-        session));
+    JsonNode task =
+        ok(
+            http.post(
+                VSLM + "VslmCreateSnapshot_Task",
+                "{\"id\":{\"_typeName\":\"ID\",\"id\":\""
+                    + disk
+                    + "\"},\"description\":\"backup\"}",
+                session));
     assertEquals("ManagedObjectReference", task.get("_typeName").asText());
     assertEquals("VslmTask", task.get("type").asText());
     String taskPath = "/sdk/vim25/" + RELEASE + "/vslm/VslmTask/" + task.get("value").asText();
@@ -136,8 +159,8 @@ final class BackupFlow {
   private void deleteSnapshot(String snapshot) throws Exception {
     JsonNode task = ok(http.post(VSLM + "VslmDeleteSnapshot_Task", idBody(snapshot), session));
     String taskPath = "/sdk/vim25/" + RELEASE + "/vslm/VslmTask/" + task.get("value").asText();
-    assertEquals("success",
-        ok(http.post(taskPath + "/VslmQueryInfo", null, session)).get("state").asText());
+    assertEquals(
+        "success", ok(http.post(taskPath + "/VslmQueryInfo", null, session)).get("state").asText());
   }
 
   private String changeId(String snapshot) throws Exception {
@@ -168,7 +191,8 @@ final class BackupFlow {
           assertEquals("DiskChangeExtent", e.get("_typeName").asText());
           long start = e.get("start").asLong();
           long len = e.get("length").asLong();
-          assertTrue(len > 0 && start > prevEnd && start >= off && start + len <= off + length,
+          assertTrue(
+              len > 0 && start > prevEnd && start >= off && start + len <= off + length,
               "extent out of order or outside the window: " + r);
           prevEnd = start + len;
           blocks.set((int) (start / BLOCK), (int) ((start + len - 1) / BLOCK) + 1);
@@ -182,11 +206,21 @@ final class BackupFlow {
   }
 
   private JsonNode query(String snapshot, long off, String changeId) throws Exception {
-    return ok(http.post(VSLM + "VslmQueryChangedDiskAreas",
-        "{\"id\":{\"_typeName\":\"ID\",\"id\":\"" + disk + "\"},"
-            + "\"snapshotId\":{\"_typeName\":\"ID\",\"id\":\"" + snapshot + "\"},"
-            + "\"startOffset\":" + off + ",\"changeId\":\"" + changeId + "\"}",
-        session));
+    return ok(
+        http.post(
+            VSLM + "VslmQueryChangedDiskAreas",
+            "{\"id\":{\"_typeName\":\"ID\",\"id\":\""
+                + disk
+                + "\"},"
+                + "\"snapshotId\":{\"_typeName\":\"ID\",\"id\":\""
+                + snapshot
+                + "\"},"
+                + "\"startOffset\":"
+                + off
+                + ",\"changeId\":\""
+                + changeId
+                + "\"}",
+            session));
   }
 
   private String idBody() {
@@ -194,13 +228,16 @@ final class BackupFlow {
   }
 
   private String idBody(String snapshot) {
-    return "{\"id\":{\"_typeName\":\"ID\",\"id\":\"" + disk + "\"},"
-        + "\"snapshotId\":{\"_typeName\":\"ID\",\"id\":\"" + snapshot + "\"}}";
+    return "{\"id\":{\"_typeName\":\"ID\",\"id\":\""
+        + disk
+        + "\"},"
+        + "\"snapshotId\":{\"_typeName\":\"ID\",\"id\":\""
+        + snapshot
+        + "\"}}";
   }
 
   static JsonNode ok(VimTransport.Reply r) {
     assertEquals(200, r.status(), () -> "expected 200, got " + r.status() + ": " + r.rawBody());
     return r.body();
   }
-
 }

@@ -20,13 +20,12 @@ class ServeLauncherTest {
   private static final String PASSWORD = "launcher-secret";
 
   @Test
-  void start_portZero_printsListeningLineAndAcceptsThePassword(@TempDir Path dir)
-      throws Exception {
+  void start_portZero_printsListeningLineAndAcceptsThePassword(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
     StringWriter out = new StringWriter();
 
-    try (VsphereJsonServer server = ServeLauncher.start("127.0.0.1", 0, "backup", file, null,
-        new PrintWriter(out, true))) {
+    try (VsphereJsonServer server =
+        ServeLauncher.start("127.0.0.1", 0, "backup", file, null, new PrintWriter(out, true))) {
       String printed = out.toString();
       Pattern line = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk\\R");
       Matcher m = line.matcher(printed);
@@ -36,8 +35,11 @@ class ServeLauncherTest {
       assertTrue(server.address().getAddress().isLoopbackAddress());
 
       VimTransport http = new VimTransport.Jdk(URI.create("http://127.0.0.1:" + server.port()));
-      VimTransport.Reply r = http.post(BackupFlow.SESSION + "Login",
-          "{\"userName\":\"backup\",\"password\":\"" + PASSWORD + "\"}", null);
+      VimTransport.Reply r =
+          http.post(
+              BackupFlow.SESSION + "Login",
+              "{\"userName\":\"backup\",\"password\":\"" + PASSWORD + "\"}",
+              null);
       assertEquals(200, r.status(), r.rawBody());
       assertFalse(printed.contains(PASSWORD));
     }
@@ -47,8 +49,15 @@ class ServeLauncherTest {
   void serve_missingPasswordFile_exitsWithUsageCode(@TempDir Path dir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = ServeLauncher.serve("127.0.0.1", 0, "backup", dir.resolve("absent"), null,
-        new PrintWriter(out, true), new PrintWriter(err, true));
+    int code =
+        ServeLauncher.serve(
+            "127.0.0.1",
+            0,
+            "backup",
+            dir.resolve("absent"),
+            null,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
     assertEquals(ServeLauncher.EXIT_USAGE, code);
     assertTrue(err.toString().contains("password file"), err.toString());
     assertEquals("", out.toString());
@@ -58,18 +67,25 @@ class ServeLauncherTest {
   void start_emptyPasswordOrHostName_isRefused(@TempDir Path dir) throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     PrintWriter sink = new PrintWriter(new StringWriter(), true);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ServeLauncher.start("127.0.0.1", 0, "u", empty, null, sink));
     Path file = Files.writeString(dir.resolve("pw"), PASSWORD);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
     assertTrue(e.getMessage().contains("IP address"), e.getMessage());
   }
 
   @Test
   void config_toString_hidesThePassword() {
-    String text = VsphereJsonServer.Config.builder().userName("u")
-        .password(PASSWORD.toCharArray()).build().toString();
+    String text =
+        VsphereJsonServer.Config.builder()
+            .userName("u")
+            .password(PASSWORD.toCharArray())
+            .build()
+            .toString();
     assertFalse(text.contains(PASSWORD), text);
     assertTrue(text.contains("127.0.0.1"), text);
   }

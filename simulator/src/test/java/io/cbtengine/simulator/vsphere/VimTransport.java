@@ -38,8 +38,12 @@ interface VimTransport {
     private final HttpClient client;
 
     Jdk(URI base) {
-      this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build());
+      this(
+          base,
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build());
     }
 
     Jdk(URI base, HttpClient client) {
@@ -50,18 +54,21 @@ interface VimTransport {
     @Override
     public Reply post(String path, String json, String session)
         throws IOException, InterruptedException {
-      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-          .timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .POST(json == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(json));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(base.resolve(path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(
+                  json == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(json));
       return send(b, session);
     }
 
     @Override
     public Reply get(String path, String session) throws IOException, InterruptedException {
-      return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET(),
+      return send(
+          HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET(),
           session);
     }
 
@@ -72,8 +79,11 @@ interface VimTransport {
       }
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       String raw = r.body();
-      return new Reply(r.statusCode(),
-          r.headers().firstValue(VsphereJsonServer.SESSION_HEADER).orElse(null), parse(raw), raw);
+      return new Reply(
+          r.statusCode(),
+          r.headers().firstValue(VsphereJsonServer.SESSION_HEADER).orElse(null),
+          parse(raw),
+          raw);
     }
   }
 
@@ -115,9 +125,23 @@ interface VimTransport {
         throws IOException, InterruptedException {
       Path headers = Files.createTempFile(dir, "h", ".txt");
       Path body = Files.createTempFile(dir, "b", ".json");
-      List<String> cmd = new ArrayList<>(List.of(
-          "curl", "-sS", "--noproxy", "*", "--max-time", "30", "-X", verb,
-          "-D", headers.toString(), "-o", body.toString(), "-w", "%{http_code}"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "curl",
+                  "-sS",
+                  "--noproxy",
+                  "*",
+                  "--max-time",
+                  "30",
+                  "-X",
+                  verb,
+                  "-D",
+                  headers.toString(),
+                  "-o",
+                  body.toString(),
+                  "-w",
+                  "%{http_code}"));
       if (session != null) {
         cmd.addAll(List.of("-H", VsphereJsonServer.SESSION_HEADER + ": " + session));
       }
@@ -141,8 +165,11 @@ interface VimTransport {
       String session2 = null;
       for (String line : Files.readAllLines(headers, StandardCharsets.ISO_8859_1)) {
         int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT)
-            .equals(VsphereJsonServer.SESSION_HEADER)) {
+        if (colon > 0
+            && line.substring(0, colon)
+                .trim()
+                .toLowerCase(Locale.ROOT)
+                .equals(VsphereJsonServer.SESSION_HEADER)) {
           session2 = line.substring(colon + 1).trim();
         }
       }

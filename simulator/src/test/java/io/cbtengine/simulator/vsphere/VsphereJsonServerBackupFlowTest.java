@@ -16,8 +16,12 @@ class VsphereJsonServerBackupFlowTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = VsphereJsonServer.start(VsphereJsonServer.Config.builder()
-        .userName("backup").password("s3cret-pw".toCharArray()).build());
+    server =
+        VsphereJsonServer.start(
+            VsphereJsonServer.Config.builder()
+                .userName("backup")
+                .password("s3cret-pw".toCharArray())
+                .build());
     base = URI.create("http://127.0.0.1:" + server.port() + "/");
   }
 

@@ -25,10 +25,9 @@ import java.nio.ByteOrder;
  *   16                              24                              32
  * </pre>
  *
- * <p>SCSI WRITE(10/12/16) ({@code 0x2a, 0xaa, 0x8a}) are writes, READ(10/12/16) ({@code 0x28,
- * 0xa8, 0x88}) reads, any other command an unknown opcode. A file whose length is not a multiple of
- * 32 ends in a truncated record. The device is the file name without its extensions. Not
- * thread-safe.
+ * <p>SCSI WRITE(10/12/16) ({@code 0x2a, 0xaa, 0x8a}) are writes, READ(10/12/16) ({@code 0x28, 0xa8,
+ * 0x88}) reads, any other command an unknown opcode. A file whose length is not a multiple of 32
+ * ends in a truncated record. The device is the file name without its extensions. Not thread-safe.
  */
 public final class VscsiTraceReader implements TraceReader {
   /** The size of one record in bytes. */
@@ -98,8 +97,17 @@ public final class VscsiTraceReader implements TraceReader {
   private void skip(SkipReason reason, String detail) throws TraceFormatException {
     if (strict) {
       throw new TraceFormatException(
-          format().displayName() + " trace " + name + ", record " + index + " (byte offset "
-              + index * RECORD_BYTES + "): " + reason.label() + ": " + detail);
+          format().displayName()
+              + " trace "
+              + name
+              + ", record "
+              + index
+              + " (byte offset "
+              + index * RECORD_BYTES
+              + "): "
+              + reason.label()
+              + ": "
+              + detail);
     }
     counters.countSkip(reason);
   }
