@@ -1,0 +1,43 @@
+package io.cbtengine.engine.epoch;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Freezes cut epochs on one background daemon thread, so that {@code createSnapshot} returns
+ * without compressing anything. A query that needs an epoch before the freezer reached it freezes
+ * it itself ({@link Epoch#frozen()}); the freezer then finds it done.
+ *
+ * <p>Thread-safety: {@link #submit} may be called from any thread.
+ */
+public final class EpochFreezer implements AutoCloseable {
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cbt-epoch-freezer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Schedules the freeze of a cut epoch; runs it at once if the freezer is shut down. */
+  public void submit(Epoch cut) {
+    try {
+      executor.execute(cut::freeze);
+    } catch (RejectedExecutionException e) {
+      cut.freeze();
+    }
+  }
+
+  /** Stops the thread after the scheduled freezes ran. */
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
