@@ -85,7 +85,7 @@ public final class BenchmarkSuite {
             .jvmArgsAppend(forkArgs.toArray(String[]::new))
             .resultFormat(ResultFormatType.JSON)
             .result(jmhJson.toString())
-            .shouldFailOnError(true);
+            .shouldFailOnError(false);
     if (s.impls() != null) {
       options.param("impl", s.impls());
     }
@@ -121,8 +121,11 @@ public final class BenchmarkSuite {
     }
 
     // Footprint after freeze, on the traces and on synthetic dirt.
-    List<MemoryFootprint.Row> memory = new ArrayList<>(MemoryFootprint.traces(s.traces(), 65536));
-    memory.addAll(MemoryFootprint.synthetic(RecordWriteBenchmark.CAPACITY, 65536));
+    List<MemoryFootprint.Row> memory = new ArrayList<>();
+    try (EngineFootprint engine = new EngineFootprint()) {
+      memory.addAll(MemoryFootprint.traces(s.traces(), 65536, engine));
+      memory.addAll(MemoryFootprint.synthetic(RecordWriteBenchmark.CAPACITY, 65536, engine));
+    }
 
     BenchmarkReport report =
         new BenchmarkReport(

@@ -24,13 +24,20 @@ class MemoryFootprintTest {
   @Test
   void synthetic_smallDisk_countsTheRequestedDirt() {
     long capacity = 1L << 36; // 2^20 blocks
-    List<MemoryFootprint.Row> rows = MemoryFootprint.synthetic(capacity, BLOCK);
+    List<MemoryFootprint.Row> rows;
+    try (EngineFootprint engine = new EngineFootprint()) {
+      rows = MemoryFootprint.synthetic(capacity, BLOCK, engine);
+    }
     assertEquals(6, rows.size());
     for (MemoryFootprint.Row r : rows) {
       double fraction = r.dirt().contains("0.1 %") ? 0.001 : r.dirt().contains("10.0") ? 0.1 : 0.01;
       assertEquals(fraction * (1 << 20), r.dirtyBlocks(), MemoryFootprint.CLUSTER_BLOCKS, r.dirt());
       assertEquals((1 << 20) / 8, r.denseBytes());
       assertTrue(r.frozenBytes() > 0 && r.frozenBytes() < r.denseBytes() * 1.1, r.toString());
+      // The engine freezes into the same kind of bitmap: its heap figure is of the same order.
+      assertTrue(
+          r.engineBytes() >= r.frozenBytes() / 2 && r.engineBytes() <= r.frozenBytes() * 2 + 4096,
+          r.toString());
     }
   }
 
@@ -65,7 +72,7 @@ class MemoryFootprintTest {
     Files.write(dir.resolve("tiny.vscsi"), vscsi.array());
     Files.writeString(dir.resolve("unknown.txt"), "ignored\n");
 
-    List<MemoryFootprint.Row> rows = MemoryFootprint.traces(dir, BLOCK);
+    List<MemoryFootprint.Row> rows = MemoryFootprint.traces(dir, BLOCK, null);
 
     assertEquals(5, rows.size());
     for (MemoryFootprint.Row r : rows) {
