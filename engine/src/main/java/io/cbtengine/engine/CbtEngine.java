@@ -1,7 +1,11 @@
 package io.cbtengine.engine;
 
 import io.cbtengine.api.ChangeTracker;
+import io.cbtengine.api.FileFaultException;
 import io.cbtengine.engine.catalog.SnapshotCatalog;
+import io.cbtengine.engine.store.DirectoryStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -9,7 +13,7 @@ import java.nio.file.Path;
  *
  * <p>Chronicle Map, which holds the snapshot catalog, needs JVM flags on Java 17 (see README.md,
  * "Embedding"). This class sets {@code chronicle.analytics.disable=true} before any Chronicle class
- * loads, unless the embedder set it otherwise: the library never opens a network connection.
+ * loads: the library never opens a network connection.
  */
 public final class CbtEngine {
   static {
@@ -18,6 +22,8 @@ public final class CbtEngine {
 
   /** Default catalog sizing: records (disks plus live snapshots) before the map grows. */
   static final long DEFAULT_CATALOG_ENTRIES = 16_384;
+
+  private static final System.Logger LOG = System.getLogger(CbtEngine.class.getName());
 
   private CbtEngine() {}
 
@@ -34,9 +40,50 @@ public final class CbtEngine {
     return new EpochChangeTracker(SnapshotCatalog.inMemory(DEFAULT_CATALOG_ENTRIES));
   }
 
-  /** An engine persisted in {@code directory}. */
+  /**
+   * An engine persisted in {@code directory} (created if absent) with the default options:
+   * durability {@link Durability#INTENT}, 64 MiB intent regions.
+   *
+   * @throws io.cbtengine.api.InvalidStateException if another engine has the directory open
+   * @throws FileFaultException if the directory holds another format or cannot be read
+   */
   public static ChangeTracker open(Path directory) {
-    throw new UnsupportedOperationException(
-        "persistent engines are not built yet (issue 5): directory=" + directory);
+    return open(directory, EngineOptions.defaults());
+  }
+
+  /** An engine persisted in {@code directory} with the given options; see {@link #open(Path)}. */
+  public static ChangeTracker open(Path directory, EngineOptions options) {
+    DirectoryStore store =
+        DirectoryStore.open(
+            directory, options.durability() == Durability.INTENT, options.intentRegionBytes());
+    SnapshotCatalog catalog = null;
+    try {
+      catalog = openCatalog(store);
+      return new EpochChangeTracker(catalog, store);
+    } catch (RuntimeException e) {
+      if (catalog != null) {
+        catalog.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The catalog file is an index rebuilt at every open: a damaged one is replaced. */
+  private static SnapshotCatalog openCatalog(DirectoryStore store) {
+    Path file = store.catalogFile();
+    try {
+      Files.deleteIfExists(file);
+      return SnapshotCatalog.persistedTo(file, DEFAULT_CATALOG_ENTRIES);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "catalog file unusable, recreating: " + file, e);
+      try {
+        Files.deleteIfExists(file);
+        return SnapshotCatalog.persistedTo(file, DEFAULT_CATALOG_ENTRIES);
+      } catch (IOException | RuntimeException again) {
+        throw new FileFaultException(FileFaultException.CORRUPT, file.toString(),
+            "cannot create the catalog: file=" + file + ", error=" + again, again);
+      }
+    }
   }
 }

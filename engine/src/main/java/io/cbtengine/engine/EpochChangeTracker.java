@@ -9,7 +9,11 @@ import io.cbtengine.api.InvalidStateException;
 import io.cbtengine.api.NotFoundException;
 import io.cbtengine.api.SnapshotId;
 import io.cbtengine.api.TrackedDisk;
+import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import io.cbtengine.engine.catalog.SnapshotCatalog;
+import io.cbtengine.engine.store.DirectoryStore;
+import io.cbtengine.engine.store.DiskStore;
+import io.cbtengine.engine.store.RecoveredDisk;
 import io.cbtengine.engine.epoch.EpochFreezer;
 import io.cbtengine.engine.epoch.EpochLog;
 import io.cbtengine.engine.write.DenseEpochBitmap;
@@ -34,15 +38,52 @@ final class EpochChangeTracker implements ChangeTracker {
   private static final System.Logger LOG = System.getLogger(EpochChangeTracker.class.getName());
 
   private final SnapshotCatalog catalog;
+  private final DirectoryStore directory;
   private final EpochFreezer freezer = new EpochFreezer();
   private final ConcurrentHashMap<String, EpochTrackedDisk> disks = new ConcurrentHashMap<>();
   private final AtomicLong creationOrder = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
   private volatile boolean closed;
 
+  /** An in-memory engine. */
   EpochChangeTracker(SnapshotCatalog catalog) {
     this.catalog = catalog;
+    this.directory = null;
     LOG.log(System.Logger.Level.INFO, "cbt-engine opened in memory");
+  }
+
+  /** A persistent engine over an opened directory; recovers its disks and rebuilds the catalog. */
+  EpochChangeTracker(SnapshotCatalog catalog, DirectoryStore directory) {
+    this.catalog = catalog;
+    this.directory = directory;
+    List<RecoveredDisk> recovered = directory.recover();
+    long maxOrder = 0;
+    for (RecoveredDisk r : recovered) {
+      Generation g = null;
+      if (r.generation() != null) {
+        RecoveredDisk.Generation rg = r.generation();
+        g = new Generation(rg.high(), rg.low(), rg.wholeDiskAtStart(), rg.log());
+      }
+      DiskId id = new DiskId(r.diskId());
+      EpochTrackedDisk disk =
+          new EpochTrackedDisk(this, r.store(), id, r.capacityBytes(), r.options(),
+              r.creationOrder(), g);
+      long lastSeq = g == null ? 0 : g.log().lastCut();
+      catalog.putDisk(r.diskId(), disk.diskRecord(g, lastSeq, r.capacityBytes()));
+      if (g != null) {
+        for (RecoveredDisk.Snapshot s : r.generation().live()) {
+          catalog.putSnapshot(r.diskId(), s.id(), new SnapshotRecord(g.high(), g.low(),
+              s.sequence(), s.capacityBytes(), s.createdAt().getEpochSecond(),
+              s.createdAt().getNano()));
+          g.live().put(s.sequence(), new SnapshotId(s.id()));
+        }
+      }
+      disks.put(r.diskId(), disk);
+      maxOrder = Math.max(maxOrder, r.creationOrder());
+    }
+    creationOrder.set(maxOrder);
+    LOG.log(System.Logger.Level.INFO, "cbt-engine opened: dir=" + directory.dir() + ", disks="
+        + recovered.size() + ", lastCloseClean=" + directory.wasClean());
   }
 
   SnapshotCatalog catalog() {
@@ -59,14 +100,17 @@ final class EpochChangeTracker implements ChangeTracker {
     }
   }
 
-  Generation newGeneration(boolean wholeDiskAtStart) {
+  /** Starts a generation, durably for a persistent disk. */
+  Generation newGeneration(DiskStore store, boolean wholeDiskAtStart) {
     long high;
     long low;
     synchronized (random) {
       high = random.nextLong();
       low = random.nextLong();
     }
-    return new Generation(high, low, wholeDiskAtStart, new EpochLog());
+    store.generationStarted(high, low, wholeDiskAtStart);
+    return new Generation(high, low, wholeDiskAtStart,
+        new EpochLog(store.openIntentLog(high, low, 1)));
   }
 
   /** Checks a capacity against the format and the engine's limits for a block size. */
@@ -106,9 +150,13 @@ final class EpochChangeTracker implements ChangeTracker {
       }
       checkCapacity(capacityBytes, opts.blockSize());
 
-      Generation g = newGeneration(!opts.initiallyEmpty());
-      EpochTrackedDisk disk =
-          new EpochTrackedDisk(this, id, capacityBytes, opts, creationOrder.incrementAndGet(), g);
+      long order = creationOrder.incrementAndGet();
+      DiskStore store =
+          directory == null
+              ? DiskStore.NONE
+              : directory.createDisk(id.value(), order, capacityBytes, opts);
+      Generation g = newGeneration(store, !opts.initiallyEmpty());
+      EpochTrackedDisk disk = new EpochTrackedDisk(this, store, id, capacityBytes, opts, order, g);
       catalog.putDisk(id.value(), disk.diskRecord(g, 0, capacityBytes));
       disks.put(id.value(), disk);
       return disk;
@@ -161,6 +209,24 @@ final class EpochChangeTracker implements ChangeTracker {
     return disk(disk).queryChangedDiskAreas(snapshot, startOffset, changeId);
   }
 
+  /**
+   * Simulates a crash for tests: stops using the directory without writing anything (no freeze
+   * persisted, no CLEAN mark), and releases its lock so the same JVM can reopen it.
+   */
+  void abandonForTesting() {
+    synchronized (this) {
+      closed = true;
+    }
+    freezer.abandon();
+    for (EpochTrackedDisk d : disks.values()) {
+      d.closeFiles();
+    }
+    catalog.close();
+    if (directory != null) {
+      directory.close();
+    }
+  }
+
   @Override
   public void close() {
     synchronized (this) {
@@ -170,7 +236,20 @@ final class EpochChangeTracker implements ChangeTracker {
       closed = true;
     }
     freezer.close();
-    catalog.close();
+    if (directory != null) {
+      // A clean close: every epoch on disk, then the CLEAN mark, then release the directory.
+      for (EpochTrackedDisk d : disks.values()) {
+        d.closeClean();
+      }
+      directory.markClean();
+      for (EpochTrackedDisk d : disks.values()) {
+        d.closeFiles();
+      }
+      catalog.close();
+      directory.close();
+    } else {
+      catalog.close();
+    }
     LOG.log(System.Logger.Level.INFO, "cbt-engine closed");
   }
 }

@@ -17,6 +17,9 @@ import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import io.cbtengine.engine.epoch.BlockSet;
 import io.cbtengine.engine.epoch.Epoch;
 import io.cbtengine.engine.epoch.EpochLog;
+import io.cbtengine.engine.epoch.EpochLostException;
+import io.cbtengine.engine.epoch.IntentLog;
+import io.cbtengine.engine.store.DiskStore;
 import io.cbtengine.engine.query.ChangedAreaShaper;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +58,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
   private static final WriteScope NO_SCOPE = () -> {};
 
   private final EpochChangeTracker engine;
+  private final DiskStore store;
   private final DiskId id;
   private final DiskOptions options;
   private final int blockShift;
@@ -70,12 +74,14 @@ public final class EpochTrackedDisk implements TrackedDisk {
 
   EpochTrackedDisk(
       EpochChangeTracker engine,
+      DiskStore store,
       DiskId id,
       long capacity,
       DiskOptions options,
       long creationOrder,
       Generation generation) {
     this.engine = engine;
+    this.store = store;
     this.id = id;
     this.capacity = capacity;
     this.options = options;
@@ -201,11 +207,19 @@ public final class EpochTrackedDisk implements TrackedDisk {
         throw trackingDisabled("createSnapshot");
       }
 
+      // Make the boundary durable first: a failure here changes nothing.
+      long seq = g.log().lastCut() + 1;
+      long cap = capacity;
+      Instant now = Instant.now();
+      SnapshotId sid = new SnapshotId(snapshotIdText(g, seq));
+      IntentLog nextIntents = store.openIntentLog(g.high(), g.low(), seq + 1);
+      store.snapshotCreated(g.high(), g.low(), seq, sid.value(), cap, now);
+
       // The cut: publish the new epoch, then mark the open scopes into it (see notes).
       Epoch cut;
       cutSeq.incrementAndGet();
       try {
-        cut = g.log().cut();
+        cut = g.log().cut(nextIntents);
         Epoch next = g.log().openEpoch();
         for (Scope s : scopes) {
           EpochLog.markIn(next, s.first, s.last);
@@ -213,19 +227,16 @@ public final class EpochTrackedDisk implements TrackedDisk {
       } finally {
         cutSeq.incrementAndGet();
       }
+      assert cut.number() == seq : "cut=" + cut.number() + ", seq=" + seq;
 
-      // Record the boundary in the catalog before anyone can learn its changeId.
-      long seq = cut.number();
-      long cap = capacity;
-      Instant now = Instant.now();
-      SnapshotId sid = new SnapshotId(snapshotIdText(g, seq));
+      // Publish the boundary in the catalog before anyone can learn its changeId.
       engine.catalog().putSnapshot(
           id.value(),
           sid.value(),
           new SnapshotRecord(g.high(), g.low(), seq, cap, now.getEpochSecond(), now.getNano()));
       engine.catalog().putDisk(id.value(), diskRecord(g, seq, cap));
       g.live().put(seq, sid);
-      engine.freezer().submit(cut);
+      engine.freezer().submit(cut, () -> store.epochFrozen(g.high(), g.low(), cut));
       return new SnapshotInfo(sid, g.changeId(seq), cap, now);
     } finally {
       lock.unlock();
@@ -265,6 +276,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       checkLive();
       Generation g = generation;
       Found f = requireSnapshot(g, snapshotId);
+      store.snapshotDeleted(g.high(), g.low(), f.record.sequence());
       engine.catalog().removeSnapshot(id.value(), f.id.value());
       g.live().remove(f.record.sequence());
     } finally {
@@ -315,6 +327,10 @@ public final class EpochTrackedDisk implements TrackedDisk {
             "a disk cannot shrink: capacityBytes=" + newCapacityBytes + ", capacity=" + cap
                 + ", disk=" + id);
       }
+      if (newCapacityBytes == cap) {
+        return;
+      }
+      store.extended(newCapacityBytes);
       capacity = newCapacityBytes;
       Generation g = generation;
       engine.catalog().putDisk(id.value(), diskRecord(g, g == null ? 0 : g.log().lastCut(),
@@ -332,7 +348,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       if (generation != null) {
         return;
       }
-      Generation g = engine.newGeneration(true);
+      Generation g = engine.newGeneration(store, true);
       generation = g;
       engine.catalog().putDisk(id.value(), diskRecord(g, 0, capacity));
     } finally {
@@ -345,9 +361,11 @@ public final class EpochTrackedDisk implements TrackedDisk {
     lock.lock();
     try {
       checkLive();
-      if (generation == null) {
+      Generation g = generation;
+      if (g == null) {
         return;
       }
+      store.trackingDisabled(g.high(), g.low());
       generation = null;
       engine.catalog().removeSnapshotsOf(id.value());
       engine.catalog().putDisk(id.value(), diskRecord(null, 0, capacity));
@@ -372,8 +390,27 @@ public final class EpochTrackedDisk implements TrackedDisk {
   void markDeleted() {
     lock.lock();
     try {
+      store.deleted();
       deleted = true;
       generation = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Called by the engine after a clean close: releases the disk's open files. */
+  void closeFiles() {
+    store.close();
+  }
+
+  /** Called by the engine on a clean close, after the freezer drained. */
+  void closeClean() {
+    lock.lock();
+    try {
+      Generation g = generation;
+      if (g != null && !deleted) {
+        store.closeClean(g.high(), g.low(), g.log());
+      }
     } finally {
       lock.unlock();
     }
@@ -414,7 +451,16 @@ public final class EpochTrackedDisk implements TrackedDisk {
     }
     long fromSeq = all ? 0 : answerableSequence(g, from, snap, snapshotId);
 
-    BlockSet changed = all && g.wholeDiskAtStart() ? null : g.log().union(fromSeq, snap.sequence());
+    BlockSet changed;
+    try {
+      changed = all && g.wholeDiskAtStart() ? null : g.log().union(fromSeq, snap.sequence());
+    } catch (EpochLostException e) {
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          id.value(),
+          "tracking data of the interval was lost in an unclean stop: disk=" + id + ", changeId="
+              + changeId + ", snapshot=" + snapshotId + ", lostEpoch=" + e.epoch());
+    }
     return ChangedAreaShaper.shape(
         changed,
         startOffset,

@@ -19,24 +19,47 @@ import io.cbtengine.engine.write.WriterGate;
 public final class Epoch {
   private final long number;
   private final WriterGate gate;
+  private final boolean lost;
   private volatile DenseEpochBitmap dense;
   private volatile BlockSet frozen;
+  private volatile IntentLog intentLog;
 
-  private Epoch(long number, DenseEpochBitmap dense, BlockSet frozen) {
+  private Epoch(long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog,
+      boolean lost) {
     this.number = number;
     this.gate = new WriterGate();
     this.dense = dense;
     this.frozen = frozen;
+    this.intentLog = intentLog;
+    this.lost = lost;
   }
 
-  /** A new open epoch. */
-  public static Epoch open(long number) {
-    return new Epoch(number, new DenseEpochBitmap(), null);
+  /** A new open epoch; {@code intentLog} may be {@code null} (no write-intent logging). */
+  public static Epoch open(long number, IntentLog intentLog) {
+    return new Epoch(number, new DenseEpochBitmap(), null, intentLog, false);
   }
 
   /** An epoch restored in frozen form (for example from disk). */
   public static Epoch ofFrozen(long number, BlockSet blocks) {
-    return new Epoch(number, null, blocks);
+    return new Epoch(number, null, blocks, null, false);
+  }
+
+  /**
+   * An epoch whose content could not be recovered: every query whose interval includes it is
+   * refused with {@link EpochLostException}.
+   */
+  public static Epoch lost(long number) {
+    return new Epoch(number, null, null, null, true);
+  }
+
+  /** Whether the epoch's content was lost (see {@link #lost(long)}). */
+  public boolean isLost() {
+    return lost;
+  }
+
+  /** The write-intent log of this epoch while it is open, else {@code null}. */
+  public IntentLog intentLog() {
+    return intentLog;
   }
 
   public long number() {
@@ -65,8 +88,16 @@ public final class Epoch {
     return f != null ? f : freeze();
   }
 
+  /** The frozen blocks if the epoch is frozen, else {@code null}; never waits. */
+  public BlockSet frozenIfReady() {
+    return frozen;
+  }
+
   /** Drains late writers and compresses the dense bitmap; idempotent. */
   public synchronized BlockSet freeze() {
+    if (lost) {
+      throw new EpochLostException(number);
+    }
     BlockSet f = frozen;
     if (f != null) {
       return f;
@@ -75,11 +106,15 @@ public final class Epoch {
     f = dense.toBlockSet();
     frozen = f;
     dense = null;
+    intentLog = null;
     return f;
   }
 
   /** Approximate heap bytes held: the dense pages before the freeze, the bitmaps after. */
   public long sizeInBytes() {
+    if (lost) {
+      return 0;
+    }
     BlockSet f = frozen;
     if (f != null) {
       return f.sizeInBytes();

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety: {@link #submit} may be called from any thread.
  */
 public final class EpochFreezer implements AutoCloseable {
+  private volatile boolean abandoned;
+
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -21,12 +23,33 @@ public final class EpochFreezer implements AutoCloseable {
             return t;
           });
 
-  /** Schedules the freeze of a cut epoch; runs it at once if the freezer is shut down. */
-  public void submit(Epoch cut) {
+  /**
+   * Schedules the freeze of a cut epoch, then {@code afterFreeze} (persistence); runs both at once
+   * if the freezer is shut down.
+   */
+  public void submit(Epoch cut, Runnable afterFreeze) {
+    Runnable task =
+        () -> {
+          cut.freeze();
+          afterFreeze.run();
+        };
     try {
-      executor.execute(cut::freeze);
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
-      cut.freeze();
+      if (!abandoned) {
+        task.run();
+      }
+    }
+  }
+
+  /** Stops the thread without running the scheduled freezes (a simulated crash, for tests). */
+  public void abandon() {
+    abandoned = true;
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

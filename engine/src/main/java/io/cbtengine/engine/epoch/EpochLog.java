@@ -51,24 +51,36 @@ public final class EpochLog {
 
   private record CachedUnion(long from, long to, BlockSet blocks) {}
 
-  /** A log whose epoch 1 is open. */
+  /** A log whose epoch 1 is open, without write-intent logging. */
   public EpochLog() {
-    this.open = Epoch.open(1);
+    this(null);
+  }
+
+  /** A log whose epoch 1 is open, with the given write-intent log (or {@code null}). */
+  public EpochLog(IntentLog firstIntents) {
+    this.open = Epoch.open(1, firstIntents);
     Epoch[] arr = new Epoch[16];
     arr[1] = open;
     this.epochs = arr;
     this.lastCut = 0;
   }
 
-  /** A log restored with frozen epochs {@code 1..frozen.size()}, and the next one open. */
-  public static EpochLog restore(List<BlockSet> frozen) {
-    EpochLog log = new EpochLog();
-    int n = frozen.size();
+  /**
+   * A log restored with closed epochs {@code 1..closed.size()} (frozen or lost), and epoch {@code
+   * closed.size() + 1} open with the given write-intent log.
+   */
+  public static EpochLog restore(List<Epoch> closed, IntentLog openIntents) {
+    EpochLog log = new EpochLog(openIntents);
+    int n = closed.size();
     Epoch[] arr = new Epoch[Math.max(16, Integer.highestOneBit(n + 2) * 2)];
     for (int i = 0; i < n; i++) {
-      arr[i + 1] = Epoch.ofFrozen(i + 1, frozen.get(i));
+      Epoch e = closed.get(i);
+      if (e.number() != i + 1) {
+        throw new IllegalArgumentException("epochs out of order: index=" + i + ", epoch=" + e.number());
+      }
+      arr[i + 1] = e;
     }
-    Epoch next = Epoch.open(n + 1L);
+    Epoch next = n == 0 ? log.open : Epoch.open(n + 1L, openIntents);
     arr[n + 1] = next;
     log.epochs = arr;
     log.open = next;
@@ -92,6 +104,11 @@ public final class EpochLog {
       gate.enter(stripe);
       try {
         if (open == e) {
+          // Inside the gate the epoch cannot freeze: log the intent durably, then mark.
+          IntentLog intents = e.intentLog();
+          if (intents != null) {
+            intents.ensureLogged(first, last);
+          }
           e.dense().mark(first, last);
           return;
         }
@@ -103,6 +120,10 @@ public final class EpochLog {
 
   /** Marks blocks directly in {@code epoch}, which the caller keeps from being cut. */
   public static void markIn(Epoch epoch, long first, long last) {
+    IntentLog intents = epoch.intentLog();
+    if (intents != null) {
+      intents.ensureLogged(first, last);
+    }
     epoch.dense().mark(first, last);
   }
 
@@ -112,13 +133,14 @@ public final class EpochLog {
   }
 
   /**
-   * Cuts the open epoch {@code k}, opens {@code k + 1}, and returns the cut epoch. The caller holds
-   * the disk's lock and hands the result to the freezer.
+   * Cuts the open epoch {@code k}, opens {@code k + 1} with the given write-intent log (or {@code
+   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to
+   * the freezer.
    */
-  public Epoch cut() {
+  public Epoch cut(IntentLog nextIntents) {
     Epoch old = open;
     long k = old.number();
-    Epoch next = Epoch.open(k + 1);
+    Epoch next = Epoch.open(k + 1, nextIntents);
     Epoch[] arr = epochs;
     if (k + 1 >= arr.length) {
       Epoch[] grown = new Epoch[arr.length * 2];
@@ -161,7 +183,7 @@ public final class EpochLog {
     }
     List<BlockSet> parts = new ArrayList<>((int) Math.min(to - from, 1 << 16));
     for (long k = from + 1; k <= to; k++) {
-      BlockSet b = epoch(k).frozen();
+      BlockSet b = epoch(k).frozen(); // throws EpochLostException for a lost epoch
       if (!b.isEmpty()) {
         parts.add(b);
       }

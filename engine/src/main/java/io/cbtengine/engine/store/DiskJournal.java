@@ -1,0 +1,177 @@
+package io.cbtengine.engine.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A disk's append-only journal: the authoritative record of its life cycle (creation, generations,
+ * snapshots, deletions, extensions, tracking disabled). Every append is forced before it returns.
+ *
+ * <pre>
+ * file:    | magic "CBTJ" (4) | version (4) | record | record | ...
+ * record:  | payload length L (4) | CRC32C of type and payload (4) | type (1) | payload (L) |
+ * </pre>
+ *
+ * All integers little-endian. Replay stops at the first record that does not check out. If that
+ * record runs past the end of the file, or is followed only by zero bytes, it is a torn tail (an
+ * append that never returned) and is dropped; anything else is corruption, and the disk's history
+ * cannot be trusted.
+ *
+ * <p>Thread-safety: appends are synchronized; callers hold the disk's lock anyway.
+ */
+final class DiskJournal implements AutoCloseable {
+  static final int MAGIC = 0x4a544243; // "CBTJ"
+  static final int VERSION = 1;
+  static final int HEADER_BYTES = 8;
+  static final int RECORD_HEADER_BYTES = 9;
+  static final int MAX_PAYLOAD = 4096;
+
+  static final byte CREATED = 1;
+  static final byte GENERATION = 2;
+  static final byte SNAPSHOT = 3;
+  static final byte SNAPSHOT_DELETED = 4;
+  static final byte EXTENDED = 5;
+  static final byte DISABLED = 6;
+
+  /** One replayed record. */
+  record Entry(byte type, ByteBuffer payload) {}
+
+  /** The outcome of a replay. */
+  record Replay(List<Entry> entries, long validLength, boolean corrupt, String problem) {}
+
+  private final Path file;
+  private final FileChannel channel;
+
+  private DiskJournal(Path file, FileChannel channel) {
+    this.file = file;
+    this.channel = channel;
+  }
+
+  /** Creates a new journal (the file must not exist), durable with its directory entry. */
+  static DiskJournal create(Path file) throws IOException {
+    FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    h.putInt(MAGIC).putInt(VERSION).flip();
+    while (h.hasRemaining()) {
+      ch.write(h);
+    }
+    ch.force(true);
+    StoreFiles.syncDirectory(file.getParent());
+    return new DiskJournal(file, ch);
+  }
+
+  /** Opens an existing journal for appending after {@code validLength} (dropping a torn tail). */
+  static DiskJournal openForAppend(Path file, long validLength) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+    if (ch.size() != validLength) {
+      ch.truncate(validLength);
+      ch.force(true);
+    }
+    ch.position(validLength);
+    return new DiskJournal(file, ch);
+  }
+
+  /** Reads every valid record; never throws for bad content, only for I/O errors. */
+  static Replay replay(Path file) throws IOException {
+    byte[] bytes = StoreFiles.readAll(file, 1L << 30);
+    List<Entry> entries = new ArrayList<>();
+    if (bytes.length < HEADER_BYTES) {
+      return new Replay(entries, 0, true, "journal shorter than its header: bytes=" + bytes.length);
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int magic = b.getInt();
+    int version = b.getInt();
+    if (magic != MAGIC || version != VERSION) {
+      return new Replay(entries, 0, true,
+          "journal header invalid: magic=" + Integer.toHexString(magic) + ", version=" + version);
+    }
+    int pos = HEADER_BYTES;
+    while (pos < bytes.length) {
+      String problem = null;
+      if (bytes.length - pos < RECORD_HEADER_BYTES) {
+        problem = "record header cut short";
+      } else {
+        int len = b.getInt(pos);
+        int crc = b.getInt(pos + 4);
+        if (len < 0 || len > MAX_PAYLOAD) {
+          problem = "record length out of range: length=" + len;
+        } else if ((long) pos + RECORD_HEADER_BYTES + len > bytes.length) {
+          problem = "record runs past the end of the file";
+        } else if (StoreFiles.crc32c(bytes, pos + 8, 1 + len) != crc) {
+          problem = "record CRC mismatch";
+        } else {
+          ByteBuffer payload =
+              ByteBuffer.wrap(bytes, pos + RECORD_HEADER_BYTES, len).slice()
+                  .order(ByteOrder.LITTLE_ENDIAN);
+          entries.add(new Entry(bytes[pos + 8], payload));
+          pos += RECORD_HEADER_BYTES + len;
+          continue;
+        }
+      }
+      boolean tornTail = problem.equals("record runs past the end of the file")
+          || problem.equals("record header cut short")
+          || onlyZeros(bytes, pos);
+      return new Replay(entries, pos, !tornTail, problem + " at offset " + pos + " of " + file);
+    }
+    return new Replay(entries, pos, false, null);
+  }
+
+  private static boolean onlyZeros(byte[] bytes, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Appends one record and forces it. */
+  synchronized void append(byte type, ByteBuffer payload) throws IOException {
+    int len = payload.remaining();
+    if (len > MAX_PAYLOAD) {
+      throw new IOException("journal record too large: length=" + len);
+    }
+    ByteBuffer r = ByteBuffer.allocate(RECORD_HEADER_BYTES + len).order(ByteOrder.LITTLE_ENDIAN);
+    r.putInt(len).putInt(0).put(type).put(payload.duplicate());
+    int crc = StoreFiles.crc32c(r.array(), 8, 1 + len);
+    r.putInt(4, crc);
+    r.flip();
+    long start = channel.position();
+    try {
+      while (r.hasRemaining()) {
+        channel.write(r);
+      }
+      channel.force(false);
+    } catch (IOException e) {
+      // Leave no half record behind for the next append to follow.
+      channel.truncate(start);
+      channel.position(start);
+      throw e;
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    channel.close();
+  }
+
+  static ByteBuffer payload(int capacity) {
+    return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  static boolean exists(Path file) {
+    return Files.isRegularFile(file);
+  }
+}

@@ -1,0 +1,261 @@
+package io.cbtengine.engine.store;
+
+import io.cbtengine.api.FileFaultException;
+import io.cbtengine.engine.epoch.BlockSet;
+import io.cbtengine.engine.epoch.IntentLog;
+import io.cbtengine.engine.write.DenseEpochBitmap;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The write-intent log of one open epoch (durability mode {@code INTENT}): the first write to a
+ * coarse region in the epoch appends a record naming the region and waits until it is forced;
+ * later writes to the region see its bit in an in-memory region bitmap and cost nothing extra.
+ * Concurrent first writes share one {@code force} (group commit): one thread forces everything
+ * appended so far while the others wait for it.
+ *
+ * <pre>
+ * header, 32 bytes: | magic "CBTI" (4) | version (4) | generation high (8) | generation low (8) | epoch (8) |
+ * record, 32 bytes: | first region (8) | last region (8) | epoch (8) | CRC32C of the 24 bytes before (4) | magic "INTR" (4) |
+ * </pre>
+ *
+ * All integers little-endian. A region is {@code 2^regionShift} blocks.
+ *
+ * <p>Thread-safety: {@link #ensureLogged} from any number of writers.
+ */
+final class RegionIntentLog implements IntentLog {
+  static final int MAGIC = 0x49544243; // "CBTI"
+  static final int RECORD_MAGIC = 0x52544e49; // "INTR"
+  static final int VERSION = 1;
+  static final int HEADER_BYTES = 32;
+  static final int RECORD_BYTES = 32;
+
+  private final Path file;
+  private final long epoch;
+  private final int regionShift;
+  private final FileChannel channel;
+  private final DenseEpochBitmap durableRegions = new DenseEpochBitmap();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition forced = lock.newCondition();
+  private final ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private long appended;
+  private long durable;
+  private boolean forcing;
+  private volatile boolean closed;
+
+  private RegionIntentLog(Path file, long epoch, int regionShift, FileChannel channel) {
+    this.file = file;
+    this.epoch = epoch;
+    this.regionShift = regionShift;
+    this.channel = channel;
+  }
+
+  /** Creates the log file (replacing a stale one), durable with its directory entry. */
+  static RegionIntentLog create(Path file, long genHigh, long genLow, long epoch, int regionShift)
+      throws IOException {
+    FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+    try {
+      ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      h.putInt(MAGIC).putInt(VERSION).putLong(genHigh).putLong(genLow).putLong(epoch).flip();
+      while (h.hasRemaining()) {
+        ch.write(h);
+      }
+      ch.force(true);
+      StoreFiles.syncDirectory(file.getParent());
+      return new RegionIntentLog(file, epoch, regionShift, ch);
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** Marks regions as already durable (recovered from an earlier run of this epoch). */
+  void preload(BlockSet regions) {
+    long pos = 0;
+    while (true) {
+      long s = regions.nextSet(pos);
+      if (s < 0) {
+        return;
+      }
+      long e = regions.nextClear(s);
+      durableRegions.mark(s, e - 1);
+      pos = e;
+    }
+  }
+
+  @Override
+  public void ensureLogged(long first, long last) {
+    long r0 = first >>> regionShift;
+    long r1 = last >>> regionShift;
+    if (durableRegions.allMarked(r0, r1)) {
+      return;
+    }
+    lock.lock();
+    try {
+      long ticket = append(r0, r1);
+      awaitDurable(ticket);
+    } catch (IOException e) {
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          file.toString(),
+          "cannot write the write-intent log: file=" + file + ", epoch=" + epoch + ", error=" + e,
+          e);
+    } finally {
+      lock.unlock();
+    }
+    durableRegions.mark(r0, r1);
+  }
+
+  private long append(long r0, long r1) throws IOException {
+    if (closed) {
+      throw new IOException("intent log closed");
+    }
+    record.clear();
+    record.putLong(r0).putLong(r1).putLong(epoch);
+    record.putInt(StoreFiles.crc32c(record.array(), 0, 24)).putInt(RECORD_MAGIC);
+    record.flip();
+    while (record.hasRemaining()) {
+      channel.write(record);
+    }
+    return ++appended;
+  }
+
+  /** Waits, holding {@link #lock}, until {@code ticket} is forced; one waiter forces for all. */
+  private void awaitDurable(long ticket) throws IOException {
+    while (durable < ticket) {
+      if (forcing) {
+        forced.awaitUninterruptibly();
+        continue;
+      }
+      forcing = true;
+      long target = appended;
+      lock.unlock();
+      IOException failure = null;
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        failure = e;
+      } finally {
+        lock.lock();
+        forcing = false;
+        forced.signalAll();
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      durable = Math.max(durable, target);
+    }
+  }
+
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      channel.close();
+    } catch (IOException e) {
+      // Nothing more to force; the file is deleted or kept as it is.
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads a log's regions as blocks. Returns {@code null} if the file is missing, of another
+   * generation or epoch, or damaged anywhere but in a torn last record.
+   */
+  static BlockSet readBlocks(Path file, long genHigh, long genLow, long epoch, int regionShift) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+      byte[] bytes = StoreFiles.readAll(file, 1L << 31);
+      if (bytes.length < HEADER_BYTES) {
+        return null;
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      if (b.getInt(0) != MAGIC || b.getInt(4) != VERSION || b.getLong(8) != genHigh
+          || b.getLong(16) != genLow || b.getLong(24) != epoch) {
+        return null;
+      }
+      List<long[]> regions = new ArrayList<>();
+      int pos = HEADER_BYTES;
+      while (pos + RECORD_BYTES <= bytes.length) {
+        boolean ok = b.getInt(pos + 28) == RECORD_MAGIC
+            && b.getInt(pos + 24) == StoreFiles.crc32c(bytes, pos, 24)
+            && b.getLong(pos + 16) == epoch;
+        long r0 = b.getLong(pos);
+        long r1 = b.getLong(pos + 8);
+        long maxRegion = (DenseEpochBitmap.MAX_BLOCKS - 1) >>> regionShift;
+        if (!ok || r0 < 0 || r1 < r0 || r1 > maxRegion) {
+          // A torn last write leaves a bad record followed by nothing but zeros.
+          for (int i = pos; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+              return null;
+            }
+          }
+          break;
+        }
+        regions.add(new long[] {r0, r1});
+        pos += RECORD_BYTES;
+      }
+      return regionsToBlocks(regions, regionShift);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static BlockSet regionsToBlocks(List<long[]> regions, int regionShift) {
+    int chunks = (int) (DenseEpochBitmap.MAX_BLOCKS >>> BlockSet.CHUNK_SHIFT);
+    RoaringBitmap[] out = new RoaringBitmap[chunks];
+    for (long[] r : regions) {
+      long first = r[0] << regionShift;
+      long end = Math.min((r[1] + 1) << regionShift, DenseEpochBitmap.MAX_BLOCKS);
+      for (int c = (int) (first >>> BlockSet.CHUNK_SHIFT);
+          c <= (int) ((end - 1) >>> BlockSet.CHUNK_SHIFT);
+          c++) {
+        long base = (long) c << BlockSet.CHUNK_SHIFT;
+        if (out[c] == null) {
+          out[c] = new RoaringBitmap();
+        }
+        out[c].add(Math.max(first, base) - base, Math.min(end, base + BlockSet.CHUNK_BLOCKS) - base);
+      }
+    }
+    for (RoaringBitmap r : out) {
+      if (r != null) {
+        r.runOptimize();
+      }
+    }
+    return BlockSet.of(out);
+  }
+
+  /** The regions of a block set (for preloading), as a block set of region numbers. */
+  static BlockSet regionsOf(BlockSet blocks, int regionShift) {
+    List<long[]> regions = new ArrayList<>();
+    long pos = 0;
+    while (true) {
+      long s = blocks.nextSet(pos);
+      if (s < 0) {
+        break;
+      }
+      long e = blocks.nextClear(s);
+      regions.add(new long[] {s >>> regionShift, (e - 1) >>> regionShift});
+      pos = e;
+    }
+    return regionsToBlocks(regions, 0);
+  }
+}

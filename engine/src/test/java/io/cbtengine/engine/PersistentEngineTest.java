@@ -1,0 +1,127 @@
+package io.cbtengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cbtengine.api.ChangeTracker;
+import io.cbtengine.api.DiskChangeExtent;
+import io.cbtengine.api.DiskId;
+import io.cbtengine.api.DiskOptions;
+import io.cbtengine.api.FileFaultException;
+import io.cbtengine.api.InvalidStateException;
+import io.cbtengine.api.SnapshotInfo;
+import io.cbtengine.api.TrackedDisk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PersistentEngineTest {
+  private static final DiskId DISK = new DiskId("disk-1");
+  private static final long CAP = 1L << 32;
+  private static final DiskOptions OPTS =
+      DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build();
+
+  static List<DiskChangeExtent> all(ChangeTracker cbt, SnapshotInfo snap, String changeId) {
+    List<DiskChangeExtent> out = new ArrayList<>();
+    for (long off = 0; off < snap.capacityBytes(); ) {
+      var r = cbt.queryChangedDiskAreas(DISK, snap.id(), off, changeId);
+      out.addAll(r.changedArea());
+      off = r.startOffset() + r.length();
+    }
+    return out;
+  }
+
+  @Test
+  void closeAndReopen_cleanShutdown_answersExactlyAsBefore(@TempDir Path dir) {
+    SnapshotInfo s1;
+    SnapshotInfo s2;
+    List<DiskChangeExtent> before12;
+    List<DiskChangeExtent> beforeAll;
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      TrackedDisk d = cbt.createDisk(DISK, CAP, OPTS);
+      d.recordWrite(0, 4096);
+      s1 = d.createSnapshot();
+      d.recordWrite(1 << 20, 10);
+      d.recordWrite(3L << 30, 8192);
+      s2 = d.createSnapshot();
+      d.recordWrite(5 << 20, 4096); // open epoch at close
+      before12 = all(cbt, s2, s1.changeId().toString());
+      beforeAll = all(cbt, s2, "*");
+    }
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      assertEquals(before12, all(cbt, s2, s1.changeId().toString()));
+      assertEquals(beforeAll, all(cbt, s2, "*"));
+      assertEquals(List.of(s1, s2), cbt.disk(DISK).snapshots());
+      SnapshotInfo s3 = cbt.disk(DISK).createSnapshot();
+      assertEquals(3, s3.changeId().sequence());
+      assertEquals(List.of(new DiskChangeExtent(5 << 20, 4096)),
+          all(cbt, s3, s2.changeId().toString()));
+    }
+  }
+
+  @Test
+  void reopen_afterCrashInIntentMode_reportsIntentRegionsAndMissesNothing(@TempDir Path dir) {
+    SnapshotInfo s1;
+    ChangeTracker cbt = CbtEngine.open(dir);
+    TrackedDisk d = cbt.createDisk(DISK, CAP, OPTS);
+    s1 = d.createSnapshot();
+    d.recordWrite(100L << 20, 4096);
+    SnapshotInfo s2 = d.createSnapshot(); // epoch 2 may not be on disk yet
+    d.recordWrite(200L << 20, 4096); // open epoch 3
+    ((EpochChangeTracker) cbt).abandonForTesting();
+
+    try (ChangeTracker again = CbtEngine.open(dir)) {
+      List<DiskChangeExtent> r = all(again, s2, s1.changeId().toString());
+      assertTrue(covers(r, 100L << 20, 4096), "write before s2 reported: " + r);
+      SnapshotInfo s3 = again.disk(DISK).createSnapshot();
+      List<DiskChangeExtent> r3 = all(again, s3, s2.changeId().toString());
+      assertTrue(covers(r3, 200L << 20, 4096), "write of the interrupted epoch reported: " + r3);
+    }
+  }
+
+  @Test
+  void reopen_afterCrashInNoneMode_rejectsOldChangeIds(@TempDir Path dir) {
+    EngineOptions none = EngineOptions.defaults().withDurability(Durability.NONE);
+    ChangeTracker cbt = CbtEngine.open(dir, none);
+    TrackedDisk d = cbt.createDisk(DISK, CAP, OPTS);
+    SnapshotInfo s1 = d.createSnapshot();
+    d.recordWrite(0, 4096);
+    ((EpochChangeTracker) cbt).abandonForTesting();
+
+    try (ChangeTracker again = CbtEngine.open(dir, none)) {
+      SnapshotInfo s2 = again.disk(DISK).createSnapshot();
+      FileFaultException f = assertThrows(FileFaultException.class,
+          () -> again.queryChangedDiskAreas(DISK, s2.id(), 0, s1.changeId().toString()));
+      assertEquals(FileFaultException.CANNOT_GET_CHANGES, f.faultMessageKey());
+      assertEquals(List.of(new DiskChangeExtent(0, CAP)), all(again, s2, "*"));
+    }
+  }
+
+  @Test
+  void open_directoryInUse_isInvalidState(@TempDir Path dir) {
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      assertThrows(InvalidStateException.class, () -> CbtEngine.open(dir));
+    }
+  }
+
+  @Test
+  void open_otherFormatVersion_isFileFaultAndOverwritesNothing(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("FORMAT"), "cbt-engine store\nformat=2\n");
+    FileFaultException f = assertThrows(FileFaultException.class, () -> CbtEngine.open(dir));
+    assertTrue(f.getMessage().contains("format=2"), f.getMessage());
+    assertEquals("cbt-engine store\nformat=2\n", Files.readString(dir.resolve("FORMAT")));
+  }
+
+  static boolean covers(List<DiskChangeExtent> extents, long start, long length) {
+    for (DiskChangeExtent e : extents) {
+      if (e.start() <= start && start + length <= e.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
