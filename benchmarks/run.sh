@@ -34,4 +34,5 @@ done
 
 exec java "${flags[@]}" -Xmx6g -cp "$jar" io.cbtengine.benchmarks.BenchmarkSuite "$mode" \
   --traces "${traces:-$root/../shared/traces}" \
+  --revision "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')" \
   --command "benchmarks/run.sh $mode${*:+ $*}" "$@"

@@ -31,12 +31,13 @@ final class BenchmarkReport {
   private final String loadAfter;
   private final List<String> forkArgs;
   private final Path traces;
+  private final String revision;
   private final List<String[]> targets = new ArrayList<>();
 
   BenchmarkReport(
       Collection<RunResult> jmh, List<CutPauseProbe.Result> pauses, List<MemoryFootprint.Row> memory,
       boolean quick, String command, Instant started, String loadBefore, String loadAfter,
-      List<String> forkArgs, Path traces) {
+      List<String> forkArgs, Path traces, String revision) {
     this.jmh = jmh;
     this.pauses = pauses;
     this.memory = memory;
@@ -47,6 +48,7 @@ final class BenchmarkReport {
     this.loadAfter = loadAfter;
     this.forkArgs = forkArgs;
     this.traces = traces;
+    this.revision = revision;
   }
 
   // ---- lookups -------------------------------------------------------------------------------
@@ -163,6 +165,7 @@ final class BenchmarkReport {
     md.append("## Run\n\n");
     md.append("- date: ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC)\n");
     md.append("- command: `").append(command).append("`\n");
+    md.append("- code: commit ").append(revision).append('\n');
     md.append("- machine: ").append(Machine.processors()).append(" CPUs visible to the JVM (`nproc`), ")
         .append(Machine.cpuinfoProcessors()).append(" in /proc/cpuinfo, model `")
         .append(Machine.cpuModel()).append("`, memory ").append(Machine.memTotal()).append('\n');
@@ -251,7 +254,8 @@ final class BenchmarkReport {
     md.append('\n');
     md.append("The freeze estimate is `cutAndFirstQuery - queryFrozen - cut`: what the first query after\n")
         .append("a cut pays beyond a query of a frozen epoch. For the baselines, compaction is inside `cut`.\n")
-        .append("Differences of noisy single shots: read it as an order of magnitude.\n\n");
+        .append("Differences of noisy single shots: read it as an order of magnitude; n/a where the\n")
+        .append("difference came out negative (noise larger than the freeze).\n\n");
 
     md.append("Pause seen by the writer, µs, over ").append(pauses.isEmpty() ? 0 : pauses.get(0).cuts())
         .append(" cuts (fewer for `rangeSet`): the stall of a cut is the longest single write\n")
@@ -283,7 +287,8 @@ final class BenchmarkReport {
         - score("SnapshotCutBenchmark.queryFrozen", impl) - score("SnapshotCutBenchmark.cut", impl);
     RunResult r = find("SnapshotCutBenchmark.cut", impl);
     double blocks = r == null ? 1e6 : Double.parseDouble(r.getParams().getParam("dirtyBlocks"));
-    return Math.max(0, est) * 1e6 / blocks;
+    // A negative difference is noise larger than the freeze: say so rather than print 0.
+    return est < 0 ? Double.NaN : est * 1e6 / blocks;
   }
 
   private void queries(StringBuilder md) {

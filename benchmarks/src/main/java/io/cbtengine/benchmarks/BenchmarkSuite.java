@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>
  * java $(java -cp benchmarks.jar io.cbtengine.benchmarks.JvmFlags) -cp benchmarks.jar \
  *     io.cbtengine.benchmarks.BenchmarkSuite [quick|full] [--out DIR] [--report FILE]
- *     [--traces DIR] [--include REGEX] [--impl a,b,...] [--command TEXT]
+ *     [--traces DIR] [--include REGEX] [--impl a,b,...] [--command TEXT] [--revision TEXT]
  * </pre>
  *
  * <p>JMH forks get the Chronicle flags from {@link JvmFlags} (filtered from the root pom) through
@@ -39,7 +39,7 @@ public final class BenchmarkSuite {
   /** Parsed command line. */
   record Settings(
       boolean quick, Path out, Path report, Path traces, String include, String[] impls,
-      String command) {}
+      String command, String revision) {}
 
   static Settings parse(String[] args) {
     boolean quick = true;
@@ -49,6 +49,7 @@ public final class BenchmarkSuite {
     String include = "io.cbtengine.benchmarks.*Benchmark.*";
     String[] impls = null;
     String command = null;
+    String revision = "unknown";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "quick" -> quick = true;
@@ -59,6 +60,7 @@ public final class BenchmarkSuite {
         case "--include" -> include = args[++i];
         case "--impl" -> impls = args[++i].split(",");
         case "--command" -> command = args[++i];
+        case "--revision" -> revision = args[++i];
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
@@ -66,7 +68,7 @@ public final class BenchmarkSuite {
       command = "java -cp benchmarks.jar " + BenchmarkSuite.class.getName() + " "
           + String.join(" ", args);
     }
-    return new Settings(quick, out, report, traces, include, impls, command);
+    return new Settings(quick, out, report, traces, include, impls, command, revision);
   }
 
   public static void main(String[] args) throws RunnerException, IOException {
@@ -130,7 +132,7 @@ public final class BenchmarkSuite {
     BenchmarkReport report =
         new BenchmarkReport(
             jmh, pauses, memory, s.quick(), s.command(), started, loadBefore, Machine.loadAverage(),
-            forkArgs, s.traces());
+            forkArgs, s.traces(), s.revision());
     Files.writeString(s.out().resolve("probe-and-footprint.json"), report.probeAndFootprintJson());
     Files.createDirectories(s.report().toAbsolutePath().getParent());
     Files.writeString(s.report(), report.markdown());
