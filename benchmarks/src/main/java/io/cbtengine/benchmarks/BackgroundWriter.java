@@ -1,5 +1,6 @@
 package io.cbtengine.benchmarks;
 
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -103,10 +104,13 @@ final class BackgroundWriter implements AutoCloseable {
     return writes;
   }
 
-  /** Waits until the writer has completed {@code count} more marks than {@code since}. */
+  /**
+   * Waits until the writer has completed {@code count} more marks than {@code since}, parking
+   * between checks so that the waiting thread leaves the CPU to the writer.
+   */
   void awaitWrites(long since, long count) {
     while (writes - since < count && thread.isAlive()) {
-      Thread.yield();
+      LockSupport.parkNanos(20_000);
     }
     checkAlive();
   }

@@ -25,7 +25,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java $(java -cp benchmarks.jar io.cbtengine.benchmarks.JvmFlags) -cp benchmarks.jar \
  *     io.cbtengine.benchmarks.BenchmarkSuite [quick|full] [--out DIR] [--report FILE]
  *     [--traces DIR] [--include REGEX] [--impl a,b,...] [--command TEXT] [--revision TEXT]
+ *     [--notes FILE]
  * </pre>
+ *
+ * <p>{@code --notes} (default {@code benchmarks/findings.md}) is appended to the report as it is:
+ * the hand-written analysis of the figures (where time goes, what is missing), kept apart so
+ * that regenerating the tables does not lose it.
  *
  * <p>JMH forks get the Chronicle flags from {@link JvmFlags} (filtered from the root pom) through
  * {@code jvmArgsAppend}, together with a fixed 4 GiB heap. Quick mode: one fork, 3 warm-up and 5
@@ -39,7 +44,7 @@ public final class BenchmarkSuite {
   /** Parsed command line. */
   record Settings(
       boolean quick, Path out, Path report, Path traces, String include, String[] impls,
-      String command, String revision) {}
+      String command, String revision, Path notes) {}
 
   static Settings parse(String[] args) {
     boolean quick = true;
@@ -50,6 +55,7 @@ public final class BenchmarkSuite {
     String[] impls = null;
     String command = null;
     String revision = "unknown";
+    Path notes = Path.of("benchmarks/findings.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "quick" -> quick = true;
@@ -61,6 +67,7 @@ public final class BenchmarkSuite {
         case "--impl" -> impls = args[++i].split(",");
         case "--command" -> command = args[++i];
         case "--revision" -> revision = args[++i];
+        case "--notes" -> notes = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
@@ -68,7 +75,7 @@ public final class BenchmarkSuite {
       command = "java -cp benchmarks.jar " + BenchmarkSuite.class.getName() + " "
           + String.join(" ", args);
     }
-    return new Settings(quick, out, report, traces, include, impls, command, revision);
+    return new Settings(quick, out, report, traces, include, impls, command, revision, notes);
   }
 
   public static void main(String[] args) throws RunnerException, IOException {
@@ -135,7 +142,8 @@ public final class BenchmarkSuite {
             forkArgs, s.traces(), s.revision());
     Files.writeString(s.out().resolve("probe-and-footprint.json"), report.probeAndFootprintJson());
     Files.createDirectories(s.report().toAbsolutePath().getParent());
-    Files.writeString(s.report(), report.markdown());
+    String findings = Files.isRegularFile(s.notes()) ? Files.readString(s.notes()) : "";
+    Files.writeString(s.report(), report.markdown() + findings);
     System.out.println("# wrote " + jmhJson + ", " + s.out().resolve("probe-and-footprint.json")
         + " and " + s.report());
   }
