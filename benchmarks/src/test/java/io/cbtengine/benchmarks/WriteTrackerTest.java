@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cbtengine.api.DiskChangeExtent;
+import io.cbtengine.api.DiskOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.roaringbitmap.RoaringBitmap;
@@ -57,6 +59,35 @@ class WriteTrackerTest {
       tracker.mark(0, 0);
       int snapshot = tracker.snapshot();
       assertTrue(tracker.changedExtents(0, snapshot).isEmpty());
+    }
+  }
+
+  @Test
+  void engineChangedExtents_smallReplies_joinTheWindowsIntoTheOracle() {
+    Trackers.assumeAvailable(TrackerKind.ENGINE);
+    SplittableRandom random = new SplittableRandom(3);
+    RoaringBitmap expected = new RoaringBitmap();
+    DiskOptions options =
+        DiskOptions.builder()
+            .blockSize(BLOCK)
+            .initiallyEmpty(true)
+            .maxExtentsPerReply(3)
+            .maxWindowBytes(1L << 20)
+            .build();
+    try (WriteTracker tracker = new EngineTracker(CAPACITY, options)) {
+      for (int i = 0; i < 200; i++) {
+        long offset = random.nextLong(CAPACITY - 8 * BLOCK);
+        long length = random.nextLong(1, 8 * BLOCK);
+        tracker.mark(offset, length);
+        expected.add(offset / BLOCK, (offset + length - 1) / BLOCK + 1);
+      }
+      // A run across a window edge: the loop must join it back.
+      tracker.mark((1L << 20) - BLOCK, 2 * BLOCK);
+      expected.add((1L << 20) / BLOCK - 1, (1L << 20) / BLOCK + 1);
+
+      List<DiskChangeExtent> extents = tracker.changedExtents(0, tracker.snapshot());
+      assertEquals(expected, Trackers.blocks(extents, BLOCK));
+      assertCoalescedInsideCapacity(extents);
     }
   }
 
