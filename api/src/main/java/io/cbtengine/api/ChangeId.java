@@ -5,9 +5,9 @@ package io.cbtengine.api;
  * hex pairs separated by spaces, with a dash after the 8th byte, then {@code /} and a decimal
  * sequence number, e.g. {@code "52 2d 7b 8f ac 61 51 cc-77 4c 7b ec 91 50 bb 7b/17"}.
  *
- * <p>The generation changes whenever the disk's tracking history starts over (tracking
- * re-enabled, disk re-created, history reset after an unclean stop); the sequence counts the
- * points issued within one generation. Immutable and thread-safe.
+ * <p>The generation changes whenever the disk's tracking history starts over (tracking re-enabled,
+ * disk re-created, history reset after an unclean stop); the sequence counts the points issued
+ * within one generation. Immutable and thread-safe.
  */
 public final class ChangeId implements Comparable<ChangeId> {
   /** The length of the textual form. */

@@ -16,7 +16,9 @@ public interface ChangeTracker extends AutoCloseable {
    */
   TrackedDisk createDisk(DiskId id, long capacityBytes, DiskOptions options);
 
-  /** @throws NotFoundException if no such disk */
+  /**
+   * @throws NotFoundException if no such disk
+   */
   TrackedDisk disk(DiskId id);
 
   Optional<TrackedDisk> findDisk(DiskId id);

@@ -8,11 +8,11 @@ package io.cbtengine.api;
  *       A write marks every block it touches, so replies are rounded out to whole blocks; smaller
  *       blocks mean fewer false positives and more memory. Default {@value #DEFAULT_BLOCK_SIZE}
  *       (see docs/architecture.md for the measurements behind it).
- *   <li>{@code initiallyEmpty}: whether the disk holds only zeros when tracking starts. If not,
- *       a {@code "*"} query reports the whole capacity. Default {@code false}: an engine that is not
+ *   <li>{@code initiallyEmpty}: whether the disk holds only zeros when tracking starts. If not, a
+ *       {@code "*"} query reports the whole capacity. Default {@code false}: an engine that is not
  *       told otherwise assumes the disk has content it has not seen written.
- *   <li>{@code maxExtentsPerReply}: at most this many extents in one reply. Default
- *       {@value #DEFAULT_MAX_EXTENTS_PER_REPLY}.
+ *   <li>{@code maxExtentsPerReply}: at most this many extents in one reply. Default {@value
+ *       #DEFAULT_MAX_EXTENTS_PER_REPLY}.
  *   <li>{@code maxWindowBytes}: a reply describes at most this many bytes of the disk; a positive
  *       multiple of 512. Default {@link Long#MAX_VALUE} (no limit).
  * </ul>
@@ -95,8 +95,15 @@ public final class DiskOptions {
 
   @Override
   public String toString() {
-    return "DiskOptions[blockSize=" + blockSize + ", initiallyEmpty=" + initiallyEmpty
-        + ", maxExtentsPerReply=" + maxExtentsPerReply + ", maxWindowBytes=" + maxWindowBytes + "]";
+    return "DiskOptions[blockSize="
+        + blockSize
+        + ", initiallyEmpty="
+        + initiallyEmpty
+        + ", maxExtentsPerReply="
+        + maxExtentsPerReply
+        + ", maxWindowBytes="
+        + maxWindowBytes
+        + "]";
   }
 
   /** Builds {@link DiskOptions}; each setter validates its value at once. Not thread-safe. */
@@ -118,8 +125,12 @@ public final class DiskOptions {
           || Integer.bitCount(blockSize) != 1) {
         throw new InvalidArgumentException(
             "blockSize",
-            "blockSize must be a power of two from " + MIN_BLOCK_SIZE + " to " + MAX_BLOCK_SIZE
-                + ": blockSize=" + blockSize);
+            "blockSize must be a power of two from "
+                + MIN_BLOCK_SIZE
+                + " to "
+                + MAX_BLOCK_SIZE
+                + ": blockSize="
+                + blockSize);
       }
       this.blockSize = blockSize;
       return this;
@@ -130,7 +141,9 @@ public final class DiskOptions {
       return this;
     }
 
-    /** @throws InvalidArgumentException (invalidProperty {@code maxExtentsPerReply}) unless >= 1 */
+    /**
+     * @throws InvalidArgumentException (invalidProperty {@code maxExtentsPerReply}) unless >= 1
+     */
     public Builder maxExtentsPerReply(int maxExtentsPerReply) {
       if (maxExtentsPerReply < 1) {
         throw new InvalidArgumentException(

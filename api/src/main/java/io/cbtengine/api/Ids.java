@@ -13,13 +13,19 @@ final class Ids {
     int n = value.length();
     if (n < 1 || n > MAX_LENGTH) {
       throw new InvalidArgumentException(
-          property, "id length out of range 1.." + MAX_LENGTH + ": length=" + n + ", id=" + clip(value));
+          property,
+          "id length out of range 1.." + MAX_LENGTH + ": length=" + n + ", id=" + clip(value));
     }
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       boolean ok =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == ':' || c == '-';
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!ok) {
         throw new InvalidArgumentException(
             property,

@@ -58,7 +58,9 @@ public interface TrackedDisk {
    */
   SnapshotInfo createSnapshot();
 
-  /** @throws NotFoundException if the snapshot is unknown or deleted */
+  /**
+   * @throws NotFoundException if the snapshot is unknown or deleted
+   */
   SnapshotInfo snapshot(SnapshotId id);
 
   /** The live snapshots, in creation order. */

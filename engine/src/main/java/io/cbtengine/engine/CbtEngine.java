@@ -81,8 +81,11 @@ public final class CbtEngine {
         Files.deleteIfExists(file);
         return SnapshotCatalog.persistedTo(file, DEFAULT_CATALOG_ENTRIES);
       } catch (IOException | RuntimeException again) {
-        throw new FileFaultException(FileFaultException.CORRUPT, file.toString(),
-            "cannot create the catalog: file=" + file + ", error=" + again, again);
+        throw new FileFaultException(
+            FileFaultException.CORRUPT,
+            file.toString(),
+            "cannot create the catalog: file=" + file + ", error=" + again,
+            again);
       }
     }
   }

@@ -7,8 +7,8 @@ package io.cbtengine.engine;
 public enum Durability {
   /**
    * Nothing is forced on the write path. After an unclean stop every tracked disk starts a new
-   * generation: earlier changeIds get {@code FileFault}, the next backup is a full one (what
-   * VMware does). Clean shutdowns lose nothing.
+   * generation: earlier changeIds get {@code FileFault}, the next backup is a full one (what VMware
+   * does). Clean shutdowns lose nothing.
    */
   NONE,
 

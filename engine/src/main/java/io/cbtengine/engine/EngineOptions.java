@@ -7,8 +7,8 @@ import io.cbtengine.api.InvalidArgumentException;
  *
  * @param durability what is forced before a write is acknowledged; default {@link
  *     Durability#INTENT}
- * @param intentRegionBytes the region size of the write-intent log, a power of two from 64 KiB to
- *     1 TiB; default 64 MiB. Larger regions mean fewer forced writes and more false positives after
+ * @param intentRegionBytes the region size of the write-intent log, a power of two from 64 KiB to 1
+ *     TiB; default 64 MiB. Larger regions mean fewer forced writes and more false positives after
  *     an unclean stop.
  */
 public record EngineOptions(Durability durability, long intentRegionBytes) {

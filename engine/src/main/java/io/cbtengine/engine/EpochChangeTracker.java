@@ -11,11 +11,11 @@ import io.cbtengine.api.SnapshotId;
 import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import io.cbtengine.engine.catalog.SnapshotCatalog;
+import io.cbtengine.engine.epoch.EpochFreezer;
+import io.cbtengine.engine.epoch.EpochLog;
 import io.cbtengine.engine.store.DirectoryStore;
 import io.cbtengine.engine.store.DiskStore;
 import io.cbtengine.engine.store.RecoveredDisk;
-import io.cbtengine.engine.epoch.EpochFreezer;
-import io.cbtengine.engine.epoch.EpochLog;
 import io.cbtengine.engine.write.DenseEpochBitmap;
 import java.security.SecureRandom;
 import java.util.Comparator;
@@ -49,7 +49,7 @@ final class EpochChangeTracker implements ChangeTracker {
   EpochChangeTracker(SnapshotCatalog catalog) {
     this.catalog = catalog;
     this.directory = null;
-    LOG.log(System.Logger.Level.INFO, "cbt-engine opened in memory");
+    LOG.log(System.Logger.Level.DEBUG, "cbt-engine opened in memory");
   }
 
   /** A persistent engine over an opened directory; recovers its disks and rebuilds the catalog. */
@@ -66,15 +66,22 @@ final class EpochChangeTracker implements ChangeTracker {
       }
       DiskId id = new DiskId(r.diskId());
       EpochTrackedDisk disk =
-          new EpochTrackedDisk(this, r.store(), id, r.capacityBytes(), r.options(),
-              r.creationOrder(), g);
+          new EpochTrackedDisk(
+              this, r.store(), id, r.capacityBytes(), r.options(), r.creationOrder(), g);
       long lastSeq = g == null ? 0 : g.log().lastCut();
       catalog.putDisk(r.diskId(), disk.diskRecord(g, lastSeq, r.capacityBytes()));
       if (g != null) {
         for (RecoveredDisk.Snapshot s : r.generation().live()) {
-          catalog.putSnapshot(r.diskId(), s.id(), new SnapshotRecord(g.high(), g.low(),
-              s.sequence(), s.capacityBytes(), s.createdAt().getEpochSecond(),
-              s.createdAt().getNano()));
+          catalog.putSnapshot(
+              r.diskId(),
+              s.id(),
+              new SnapshotRecord(
+                  g.high(),
+                  g.low(),
+                  s.sequence(),
+                  s.capacityBytes(),
+                  s.createdAt().getEpochSecond(),
+                  s.createdAt().getNano()));
           g.live().put(s.sequence(), new SnapshotId(s.id()));
         }
       }
@@ -82,8 +89,14 @@ final class EpochChangeTracker implements ChangeTracker {
       maxOrder = Math.max(maxOrder, r.creationOrder());
     }
     creationOrder.set(maxOrder);
-    LOG.log(System.Logger.Level.INFO, "cbt-engine opened: dir=" + directory.dir() + ", disks="
-        + recovered.size() + ", lastCloseClean=" + directory.wasClean());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "cbt-engine opened: dir="
+            + directory.dir()
+            + ", disks="
+            + recovered.size()
+            + ", lastCloseClean="
+            + directory.wasClean());
   }
 
   SnapshotCatalog catalog() {
@@ -109,8 +122,8 @@ final class EpochChangeTracker implements ChangeTracker {
       low = random.nextLong();
     }
     store.generationStarted(high, low, wholeDiskAtStart);
-    return new Generation(high, low, wholeDiskAtStart,
-        new EpochLog(store.openIntentLog(high, low, 1)));
+    return new Generation(
+        high, low, wholeDiskAtStart, new EpochLog(store.openIntentLog(high, low, 1)));
   }
 
   /** Checks a capacity against the format and the engine's limits for a block size. */
@@ -123,16 +136,24 @@ final class EpochChangeTracker implements ChangeTracker {
     if (capacityBytes > MAX_CAPACITY_BYTES) {
       throw new InvalidArgumentException(
           "capacityBytes",
-          "capacityBytes beyond the engine's limit: capacityBytes=" + capacityBytes
-              + ", maxCapacityBytes=" + MAX_CAPACITY_BYTES);
+          "capacityBytes beyond the engine's limit: capacityBytes="
+              + capacityBytes
+              + ", maxCapacityBytes="
+              + MAX_CAPACITY_BYTES);
     }
     long blocks = (capacityBytes + blockSize - 1) / blockSize;
     if (blocks > DenseEpochBitmap.MAX_BLOCKS) {
       throw new InvalidArgumentException(
           "capacityBytes",
           "too many blocks for the engine (limit 2^37 blocks, 64 TiB at 512-byte blocks; "
-              + "choose a larger blockSize): capacityBytes=" + capacityBytes + ", blockSize="
-              + blockSize + ", blocks=" + blocks + ", maxBlocks=" + DenseEpochBitmap.MAX_BLOCKS);
+              + "choose a larger blockSize): capacityBytes="
+              + capacityBytes
+              + ", blockSize="
+              + blockSize
+              + ", blocks="
+              + blocks
+              + ", maxBlocks="
+              + DenseEpochBitmap.MAX_BLOCKS);
     }
   }
 
@@ -250,6 +271,8 @@ final class EpochChangeTracker implements ChangeTracker {
     } else {
       catalog.close();
     }
-    LOG.log(System.Logger.Level.INFO, "cbt-engine closed");
+    LOG.log(
+        directory == null ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+        "cbt-engine closed");
   }
 }

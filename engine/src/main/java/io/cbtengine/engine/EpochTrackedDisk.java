@@ -14,13 +14,14 @@ import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.api.WriteScope;
 import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
+import io.cbtengine.engine.epoch.BlockRuns;
 import io.cbtengine.engine.epoch.BlockSet;
 import io.cbtengine.engine.epoch.Epoch;
 import io.cbtengine.engine.epoch.EpochLog;
 import io.cbtengine.engine.epoch.EpochLostException;
 import io.cbtengine.engine.epoch.IntentLog;
-import io.cbtengine.engine.store.DiskStore;
 import io.cbtengine.engine.query.ChangedAreaShaper;
+import io.cbtengine.engine.store.DiskStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A disk tracked by epochs: the write path, snapshots, write scopes and the query.
  *
- * <p>Thread-safety: every method may be called from any thread. {@link #recordWrite} takes no
- * lock and allocates nothing once the pages of its blocks exist in the open epoch. Snapshot,
- * extend, tracking and deletion changes are serialised by one lock per disk; queries take no lock.
+ * <p>Thread-safety: every method may be called from any thread. {@link #recordWrite} takes no lock
+ * and allocates nothing once the pages of its blocks exist in the open epoch. Snapshot, extend,
+ * tracking and deletion changes are serialised by one lock per disk; queries take no lock.
  */
 public final class EpochTrackedDisk implements TrackedDisk {
   /*
@@ -137,13 +138,17 @@ public final class EpochTrackedDisk implements TrackedDisk {
   @Override
   public WriteScope beginWrite(long offset, long length) {
     checkWrite(offset, length);
-    Generation g = generation;
-    if (length == 0 || g == null) {
+    if (length == 0) {
       return NO_SCOPE;
     }
+    // Registered even while tracking is disabled: if tracking is enabled and a snapshot taken
+    // while the scope is open, the data may land after that snapshot.
     Scope scope = new Scope(offset >>> blockShift, (offset + length - 1) >>> blockShift);
     scopes.add(scope);
-    g.log().mark(scope.first, scope.last);
+    Generation g = generation;
+    if (g != null) {
+      g.log().mark(scope.first, scope.last);
+    }
     return scope;
   }
 
@@ -153,14 +158,26 @@ public final class EpochTrackedDisk implements TrackedDisk {
     if (offset < 0 || offset > cap) {
       throw new InvalidArgumentException(
           "offset",
-          "write offset out of range: offset=" + offset + ", length=" + length + ", capacity="
-              + cap + ", disk=" + id);
+          "write offset out of range: offset="
+              + offset
+              + ", length="
+              + length
+              + ", capacity="
+              + cap
+              + ", disk="
+              + id);
     }
     if (length < 0 || length > cap - offset) {
       throw new InvalidArgumentException(
           "length",
-          "write length out of range: offset=" + offset + ", length=" + length + ", capacity="
-              + cap + ", disk=" + id);
+          "write length out of range: offset="
+              + offset
+              + ", length="
+              + length
+              + ", capacity="
+              + cap
+              + ", disk="
+              + id);
     }
   }
 
@@ -230,10 +247,12 @@ public final class EpochTrackedDisk implements TrackedDisk {
       assert cut.number() == seq : "cut=" + cut.number() + ", seq=" + seq;
 
       // Publish the boundary in the catalog before anyone can learn its changeId.
-      engine.catalog().putSnapshot(
-          id.value(),
-          sid.value(),
-          new SnapshotRecord(g.high(), g.low(), seq, cap, now.getEpochSecond(), now.getNano()));
+      engine
+          .catalog()
+          .putSnapshot(
+              id.value(),
+              sid.value(),
+              new SnapshotRecord(g.high(), g.low(), seq, cap, now.getEpochSecond(), now.getNano()));
       engine.catalog().putDisk(id.value(), diskRecord(g, seq, cap));
       g.live().put(seq, sid);
       engine.freezer().submit(cut, () -> store.epochFrozen(g.high(), g.low(), cut));
@@ -263,7 +282,9 @@ public final class EpochTrackedDisk implements TrackedDisk {
     }
     List<SnapshotInfo> out = new ArrayList<>();
     for (Map.Entry<Long, SnapshotId> e : g.live().entrySet()) {
-      engine.catalog().snapshot(id.value(), e.getValue().value())
+      engine
+          .catalog()
+          .snapshot(id.value(), e.getValue().value())
           .ifPresent(r -> out.add(info(g, new Found(e.getValue(), r))));
     }
     return out;
@@ -324,8 +345,12 @@ public final class EpochTrackedDisk implements TrackedDisk {
       if (newCapacityBytes < cap) {
         throw new InvalidArgumentException(
             "capacityBytes",
-            "a disk cannot shrink: capacityBytes=" + newCapacityBytes + ", capacity=" + cap
-                + ", disk=" + id);
+            "a disk cannot shrink: capacityBytes="
+                + newCapacityBytes
+                + ", capacity="
+                + cap
+                + ", disk="
+                + id);
       }
       if (newCapacityBytes == cap) {
         return;
@@ -333,8 +358,9 @@ public final class EpochTrackedDisk implements TrackedDisk {
       store.extended(newCapacityBytes);
       capacity = newCapacityBytes;
       Generation g = generation;
-      engine.catalog().putDisk(id.value(), diskRecord(g, g == null ? 0 : g.log().lastCut(),
-          newCapacityBytes));
+      engine
+          .catalog()
+          .putDisk(id.value(), diskRecord(g, g == null ? 0 : g.log().lastCut(), newCapacityBytes));
     } finally {
       lock.unlock();
     }
@@ -446,20 +472,32 @@ public final class EpochTrackedDisk implements TrackedDisk {
     if (startOffset < 0 || startOffset >= snap.capacityBytes()) {
       throw new InvalidArgumentException(
           "startOffset",
-          "startOffset out of range: startOffset=" + startOffset + ", capacity="
-              + snap.capacityBytes() + ", disk=" + id + ", snapshot=" + snapshotId);
+          "startOffset out of range: startOffset="
+              + startOffset
+              + ", capacity="
+              + snap.capacityBytes()
+              + ", disk="
+              + id
+              + ", snapshot="
+              + snapshotId);
     }
     long fromSeq = all ? 0 : answerableSequence(g, from, snap, snapshotId);
 
-    BlockSet changed;
+    BlockRuns changed;
     try {
-      changed = all && g.wholeDiskAtStart() ? null : g.log().union(fromSeq, snap.sequence());
+      changed = all && g.wholeDiskAtStart() ? null : g.log().runs(fromSeq, snap.sequence());
     } catch (EpochLostException e) {
       throw new FileFaultException(
           FileFaultException.CORRUPT,
           id.value(),
-          "tracking data of the interval was lost in an unclean stop: disk=" + id + ", changeId="
-              + changeId + ", snapshot=" + snapshotId + ", lostEpoch=" + e.epoch());
+          "tracking data of the interval was lost in an unclean stop: disk="
+              + id
+              + ", changeId="
+              + changeId
+              + ", snapshot="
+              + snapshotId
+              + ", lostEpoch="
+              + e.epoch());
     }
     return ChangedAreaShaper.shape(
         changed,
@@ -475,20 +513,28 @@ public final class EpochTrackedDisk implements TrackedDisk {
     if (!g.issued(from)) {
       throw cannotGetChanges(
           "changeId is of another tracking generation (tracking was restarted or the disk "
-              + "re-created): changeId=" + from + ", current generation=" + g.changeId(0)
-                  .generationText());
+              + "re-created): changeId="
+              + from
+              + ", current generation="
+              + g.changeId(0).generationText());
     }
     long seq = from.sequence();
     long issued = g.log().lastCut();
     if (seq < 1 || seq > issued) {
       throw cannotGetChanges(
-          "changeId was never issued by this disk: changeId=" + from + ", lastIssuedSequence="
+          "changeId was never issued by this disk: changeId="
+              + from
+              + ", lastIssuedSequence="
               + issued);
     }
     if (seq > snap.sequence()) {
       throw cannotGetChanges(
-          "changeId is later than the snapshot: changeId=" + from + ", snapshot=" + snapshotId
-              + ", snapshotSequence=" + snap.sequence());
+          "changeId is later than the snapshot: changeId="
+              + from
+              + ", snapshot="
+              + snapshotId
+              + ", snapshotSequence="
+              + snap.sequence());
     }
     return seq;
   }

@@ -58,8 +58,8 @@ class PersistentEngineTest {
       assertEquals(List.of(s1, s2), cbt.disk(DISK).snapshots());
       SnapshotInfo s3 = cbt.disk(DISK).createSnapshot();
       assertEquals(3, s3.changeId().sequence());
-      assertEquals(List.of(new DiskChangeExtent(5 << 20, 4096)),
-          all(cbt, s3, s2.changeId().toString()));
+      assertEquals(
+          List.of(new DiskChangeExtent(5 << 20, 4096)), all(cbt, s3, s2.changeId().toString()));
     }
   }
 
@@ -94,8 +94,10 @@ class PersistentEngineTest {
 
     try (ChangeTracker again = CbtEngine.open(dir, none)) {
       SnapshotInfo s2 = again.disk(DISK).createSnapshot();
-      FileFaultException f = assertThrows(FileFaultException.class,
-          () -> again.queryChangedDiskAreas(DISK, s2.id(), 0, s1.changeId().toString()));
+      FileFaultException f =
+          assertThrows(
+              FileFaultException.class,
+              () -> again.queryChangedDiskAreas(DISK, s2.id(), 0, s1.changeId().toString()));
       assertEquals(FileFaultException.CANNOT_GET_CHANGES, f.faultMessageKey());
       assertEquals(List.of(new DiskChangeExtent(0, CAP)), all(again, s2, "*"));
     }

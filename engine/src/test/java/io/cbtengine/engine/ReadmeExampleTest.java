@@ -21,11 +21,13 @@ class ReadmeExampleTest {
     // --- README example begins
     try (ChangeTracker cbt = CbtEngine.inMemory()) {
       TrackedDisk disk = cbt.createDisk(new DiskId("disk-1"), 1L << 30, DiskOptions.defaults());
-      SnapshotInfo base = disk.createSnapshot();           // full backup from here
-      disk.recordWrite(4096, 8192);                         // before the data write is issued
-      try (var scope = disk.beginWrite(1 << 20, 512)) { /* write that may overlap a snapshot */ }
+      SnapshotInfo base = disk.createSnapshot(); // full backup from here
+      disk.recordWrite(4096, 8192); // before the data write is issued
+      try (var scope = disk.beginWrite(1 << 20, 512)) {
+        /* write that may overlap a snapshot */
+      }
       SnapshotInfo next = disk.createSnapshot();
-      for (long off = 0; off < next.capacityBytes(); ) {   // the client's paging loop
+      for (long off = 0; off < next.capacityBytes(); ) { // the client's paging loop
         DiskChangeInfo r = disk.queryChangedDiskAreas(next.id(), off, base.changeId().toString());
         changed.addAll(r.changedArea());
         off = r.startOffset() + r.length();

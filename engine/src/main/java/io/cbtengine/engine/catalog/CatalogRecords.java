@@ -129,7 +129,8 @@ public final class CatalogRecords {
         return null;
       }
       int nanos = b.getInt();
-      return new SnapshotRecord(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), nanos);
+      return new SnapshotRecord(
+          b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), nanos);
     }
   }
 }

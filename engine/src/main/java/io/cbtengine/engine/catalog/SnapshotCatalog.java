@@ -10,8 +10,8 @@ import java.util.function.BiConsumer;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
- * Disk generations and snapshot boundaries, kept off-heap in a Chronicle Map: in memory for
- * {@code CbtEngine.inMemory()}, or mapped from a file.
+ * Disk generations and snapshot boundaries, kept off-heap in a Chronicle Map: in memory for {@code
+ * CbtEngine.inMemory()}, or mapped from a file.
  *
  * <p>The catalog answers which snapshot ids exist, which generation and sequence each names, and
  * the capacity at each; the epochs themselves live elsewhere. Record layouts are drawn in {@link

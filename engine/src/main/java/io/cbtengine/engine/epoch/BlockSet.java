@@ -10,8 +10,8 @@ import org.roaringbitmap.RoaringBitmap;
  * RoaringBitmap} per chunk of 2^32 blocks (RoaringBitmap holds 32-bit values), {@code null} for an
  * empty chunk. Disks below 2^32 blocks (256 TiB at 64 KiB blocks, 2 TiB at 512 B) use one chunk.
  *
- * <p>Thread-safety: immutable once built; safe to read from any number of threads. Callers must
- * not mutate the bitmaps handed to {@link #of}.
+ * <p>Thread-safety: immutable once built; safe to read from any number of threads. Callers must not
+ * mutate the bitmaps handed to {@link #of}.
  *
  * <p>Cost: RoaringBitmap's, about 2 bytes per dirty block in sparse array containers, 8 KiB per
  * 65,536-block container once it holds more than 4,096 blocks, and 4 bytes per run for runs.

@@ -1,33 +1,30 @@
 package io.cbtengine.engine.epoch;
 
 import io.cbtengine.engine.write.DenseEpochBitmap;
-import io.cbtengine.engine.write.WriterGate;
 
 /**
  * The blocks written in one interval of a disk's history: epoch {@code k} holds the writes after
  * the point with sequence {@code k - 1} and at or before the point with sequence {@code k}.
  *
  * <p>Life cycle: <em>open</em> (writers mark its {@link DenseEpochBitmap}), <em>cut</em> (a newer
- * epoch is open; late writers may still be inside its {@link WriterGate}), <em>frozen</em> (the
- * dense bitmap was compressed into a {@link BlockSet} and dropped). {@link #frozen()} freezes on
- * demand, so a query never waits for the background freezer, only for the freeze of the epochs it
- * reads.
+ * epoch is open), <em>frozen</em> (the dense bitmap was compressed into a {@link BlockSet} and
+ * dropped). A writer that marked a cut epoch also marks the open one (see {@link EpochLog}), so
+ * bits that reach the dense bitmap after the freeze are not needed. {@link #frozen()} freezes on
+ * demand, so a query never waits for the background freezer.
  *
- * <p>Thread-safety: {@link #dense()} and {@link #gate()} serve writers without locks; {@link
- * #freeze()} is idempotent and serialised on the epoch.
+ * <p>Thread-safety: {@link #dense()} serves writers without locks; {@link #freeze()} is idempotent
+ * and serialised on the epoch.
  */
 public final class Epoch {
   private final long number;
-  private final WriterGate gate;
   private final boolean lost;
   private volatile DenseEpochBitmap dense;
   private volatile BlockSet frozen;
-  private volatile IntentLog intentLog;
+  private final IntentLog intentLog;
 
-  private Epoch(long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog,
-      boolean lost) {
+  private Epoch(
+      long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog, boolean lost) {
     this.number = number;
-    this.gate = new WriterGate();
     this.dense = dense;
     this.frozen = frozen;
     this.intentLog = intentLog;
@@ -57,17 +54,13 @@ public final class Epoch {
     return lost;
   }
 
-  /** The write-intent log of this epoch while it is open, else {@code null}. */
+  /** The write-intent log of this epoch, or {@code null}; closed once the epoch is on disk. */
   public IntentLog intentLog() {
     return intentLog;
   }
 
   public long number() {
     return number;
-  }
-
-  public WriterGate gate() {
-    return gate;
   }
 
   /** The dense bitmap while the epoch is not frozen, else {@code null}. */
@@ -79,10 +72,7 @@ public final class Epoch {
     return frozen != null;
   }
 
-  /**
-   * The frozen blocks, freezing first if needed. Must only be called once the epoch is cut: it
-   * waits for writers still inside the epoch's gate.
-   */
+  /** The frozen blocks, freezing first if needed. Must only be called once the epoch is cut. */
   public BlockSet frozen() {
     BlockSet f = frozen;
     return f != null ? f : freeze();
@@ -93,7 +83,7 @@ public final class Epoch {
     return frozen;
   }
 
-  /** Drains late writers and compresses the dense bitmap; idempotent. */
+  /** Compresses the dense bitmap of a cut epoch and drops it; idempotent. */
   public synchronized BlockSet freeze() {
     if (lost) {
       throw new EpochLostException(number);
@@ -102,11 +92,9 @@ public final class Epoch {
     if (f != null) {
       return f;
     }
-    gate.awaitDrained();
     f = dense.toBlockSet();
     frozen = f;
     dense = null;
-    intentLog = null;
     return f;
   }
 

@@ -1,19 +1,28 @@
 package io.cbtengine.engine.epoch;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Freezes cut epochs on one background daemon thread, so that {@code createSnapshot} returns
- * without compressing anything. A query that needs an epoch before the freezer reached it freezes
- * it itself ({@link Epoch#frozen()}); the freezer then finds it done.
+ * without compressing the epoch it cut. A query that needs an epoch before the freezer reached it
+ * freezes it itself ({@link Epoch#frozen()}); the freezer then finds it done.
  *
- * <p>Thread-safety: {@link #submit} may be called from any thread.
+ * <p>Backpressure: a cut epoch keeps its dense pages (up to one bit per block) until frozen. When
+ * more than {@link #MAX_BACKLOG} cut epochs wait, the thread that submits another one freezes the
+ * oldest waiting epochs itself, so that snapshots taken faster than the freezer can work cannot
+ * exhaust memory. The epoch just cut is never frozen by its own snapshot call.
+ *
+ * <p>Thread-safety: {@link #submit} may be called from any thread; each task runs once.
  */
 public final class EpochFreezer implements AutoCloseable {
-  private volatile boolean abandoned;
+  /** Cut epochs allowed to wait for the freezer before submitters help. */
+  public static final int MAX_BACKLOG = 8;
 
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -22,24 +31,71 @@ public final class EpochFreezer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final ConcurrentLinkedQueue<Task> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger backlog = new AtomicInteger();
+  private volatile boolean abandoned;
+
+  private final class Task implements Runnable {
+    private final Epoch epoch;
+    private final Runnable afterFreeze;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    Task(Epoch epoch, Runnable afterFreeze) {
+      this.epoch = epoch;
+      this.afterFreeze = afterFreeze;
+    }
+
+    @Override
+    public void run() {
+      if (!started.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        epoch.freeze();
+        afterFreeze.run();
+      } finally {
+        backlog.decrementAndGet();
+      }
+    }
+  }
 
   /**
    * Schedules the freeze of a cut epoch, then {@code afterFreeze} (persistence); runs both at once
-   * if the freezer is shut down.
+   * if the freezer is shut down. Helps with the oldest waiting epochs when the backlog is full.
    */
   public void submit(Epoch cut, Runnable afterFreeze) {
-    Runnable task =
-        () -> {
-          cut.freeze();
-          afterFreeze.run();
-        };
+    Task task = new Task(cut, afterFreeze);
+    pending.add(task);
+    backlog.incrementAndGet();
     try {
-      executor.execute(task);
+      executor.execute(this::runOldest);
     } catch (RejectedExecutionException e) {
       if (!abandoned) {
         task.run();
       }
+      return;
     }
+    while (backlog.get() > MAX_BACKLOG) {
+      Task oldest = pending.peek();
+      if (oldest == null || oldest == task) {
+        break;
+      }
+      if (pending.remove(oldest)) {
+        oldest.run();
+      }
+    }
+  }
+
+  private void runOldest() {
+    Task t = pending.poll();
+    if (t != null) {
+      t.run();
+    }
+  }
+
+  /** The number of cut epochs waiting to be frozen. */
+  public int backlog() {
+    return backlog.get();
   }
 
   /** Stops the thread without running the scheduled freezes (a simulated crash, for tests). */

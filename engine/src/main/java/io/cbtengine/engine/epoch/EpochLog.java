@@ -1,9 +1,9 @@
 package io.cbtengine.engine.epoch;
 
 import io.cbtengine.engine.write.DenseEpochBitmap;
-import io.cbtengine.engine.write.WriterGate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The epochs of one tracking generation of a disk: epoch 1 starts when tracking starts, and the
@@ -15,30 +15,33 @@ import java.util.List;
  *
  * <ol>
  *   <li>Read the open epoch {@code e} (a volatile read).
- *   <li>Fast path: if every block of the write is already marked in {@code e}, return. The bits
- *       are in {@code e} and stay there until it is frozen.
- *   <li>Otherwise enter {@code e}'s {@link WriterGate} and re-read the open epoch. If it is no
- *       longer {@code e}, exit and start again from step 1.
- *   <li>Mark the blocks in {@code e}'s dense bitmap (check before set, atomic OR), then exit.
+ *   <li>If some block of the write is not yet marked in {@code e}: record the intent (persistent
+ *       engines, see {@link IntentLog}), then mark the blocks (check before set, atomic OR).
+ *   <li>Re-read the open epoch. If it is still {@code e}, return. Otherwise a cut happened
+ *       meanwhile: repeat from step 2 with the new open epoch.
  * </ol>
  *
  * <p>The snapshot, in {@link #cut}, under the disk's lock (so at most one cut at a time):
  *
  * <ol>
- *   <li>Creates epoch {@code k + 1} and publishes it as open (a volatile write). From here on no
- *       writer passes the re-check of step 3 with epoch {@code k}.
+ *   <li>Creates epoch {@code k + 1} and publishes it as open (a volatile write).
  *   <li>Publishes {@code k} as the last cut sequence; queries may now read epoch {@code k}.
  *   <li>Hands epoch {@code k} to the freezer and returns, without waiting for anything.
  * </ol>
  *
- * <p>The freezer (or the first query that needs the epoch) waits for epoch {@code k}'s gate to
- * drain, then compresses it. Progress: writers never wait for a lock or for the freezer; a writer
- * retries step 1 at most once per concurrent cut. The freeze waits only for writers already
- * inside the gate, which each finish in a bounded number of steps.
+ * <p>Why no write is lost: a writer whose re-read (step 3) still saw {@code e} open did its atomic
+ * OR before the cut's volatile write, so the freezer, which reads the pages after the cut, sees the
+ * bits. A writer whose re-read saw a newer epoch marks that one too, and loops until a re-read
+ * confirms the epoch it marked is open. A mark that reaches epoch {@code k} after its freeze is
+ * therefore never the only copy. All the accesses involved are volatile or atomic, hence
+ * sequentially consistent.
+ *
+ * <p>Progress: writers never wait (no lock, no counter to drain); a writer repeats step 2 once per
+ * cut that overlaps it. The freezer never waits for writers either.
  *
  * <p>Not guaranteed: a {@code recordWrite} that runs concurrently with a cut may land on either
- * side of it. Writes whose data may land after a snapshot must use write scopes (see {@code
- * EpochTrackedDisk}).
+ * side of it, or both. Writes whose data may land after a snapshot must use write scopes (see
+ * {@code EpochTrackedDisk}).
  *
  * <p>Thread-safety: {@link #mark} from any thread, without locks; {@link #cut} under the owner's
  * lock; the read methods from any thread.
@@ -49,7 +52,7 @@ public final class EpochLog {
   private volatile long lastCut;
   private volatile CachedUnion cache;
 
-  private record CachedUnion(long from, long to, BlockSet blocks) {}
+  private record CachedUnion(long from, long to, BlockSet blocks, BlockRuns runs) {}
 
   /** A log whose epoch 1 is open, without write-intent logging. */
   public EpochLog() {
@@ -76,7 +79,8 @@ public final class EpochLog {
     for (int i = 0; i < n; i++) {
       Epoch e = closed.get(i);
       if (e.number() != i + 1) {
-        throw new IllegalArgumentException("epochs out of order: index=" + i + ", epoch=" + e.number());
+        throw new IllegalArgumentException(
+            "epochs out of order: index=" + i + ", epoch=" + e.number());
       }
       arr[i + 1] = e;
     }
@@ -90,31 +94,22 @@ public final class EpochLog {
 
   /** Marks blocks {@code first..last} in the open epoch; see the protocol above. */
   public void mark(long first, long last) {
-    // Step 2, the fast path: blocks already dirty in the open epoch cost plain reads.
     Epoch e = open;
-    DenseEpochBitmap d = e.dense();
-    if (d != null && d.allMarked(first, last)) {
-      return;
-    }
-
-    int stripe = WriterGate.stripe();
     while (true) {
-      e = open;
-      WriterGate gate = e.gate();
-      gate.enter(stripe);
-      try {
-        if (open == e) {
-          // Inside the gate the epoch cannot freeze: log the intent durably, then mark.
-          IntentLog intents = e.intentLog();
-          if (intents != null) {
-            intents.ensureLogged(first, last);
-          }
-          e.dense().mark(first, last);
-          return;
+      DenseEpochBitmap d = e.dense();
+      if (d != null && !d.allMarked(first, last)) {
+        IntentLog intents = e.intentLog();
+        if (intents != null) {
+          intents.ensureLogged(first, last);
         }
-      } finally {
-        gate.exit(stripe);
+        d.mark(first, last);
       }
+      // Step 3: the epoch marked (or found marked) must still be open, else mark the new one.
+      Epoch now = open;
+      if (now == e && d != null) {
+        return;
+      }
+      e = now;
     }
   }
 
@@ -134,8 +129,8 @@ public final class EpochLog {
 
   /**
    * Cuts the open epoch {@code k}, opens {@code k + 1} with the given write-intent log (or {@code
-   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to
-   * the freezer.
+   * null}), and returns the cut epoch. The caller holds the disk's lock and hands the result to the
+   * freezer.
    */
   public Epoch cut(IntentLog nextIntents) {
     Epoch old = open;
@@ -170,8 +165,14 @@ public final class EpochLog {
 
   /**
    * The blocks written after point {@code from} and at or before point {@code to}: the union of
-   * epochs {@code from + 1 .. to}, freezing them first if needed. The last answer is cached, so a
-   * client paging through one interval pays for the union once.
+   * epochs {@code from + 1 .. to}, freezing them first if needed.
+   *
+   * <p>Cost: an interval is split into aligned groups of 4096, 256 and 16 epochs whose unions are
+   * computed once and kept ({@link #summary}), plus at most 15 single epochs at each end of each
+   * level, so a query over thousands of epochs ORs a few dozen bitmaps. The last answer is also
+   * cached, so a client paging through one interval pays for the union once.
+   *
+   * @throws EpochLostException if an epoch of the interval was lost in an unclean stop
    */
   public BlockSet union(long from, long to) {
     if (from >= to) {
@@ -181,21 +182,87 @@ public final class EpochLog {
     if (c != null && c.from == from && c.to == to) {
       return c.blocks;
     }
-    List<BlockSet> parts = new ArrayList<>((int) Math.min(to - from, 1 << 16));
-    for (long k = from + 1; k <= to; k++) {
-      BlockSet b = epoch(k).frozen(); // throws EpochLostException for a lost epoch
+    return cacheUnion(from, to).blocks;
+  }
+
+  /**
+   * The runs of {@link #union(long, long)}, found once per interval and cached with it: a client
+   * paging through one interval pays for the union and the run scan once.
+   *
+   * @throws EpochLostException if an epoch of the interval was lost in an unclean stop
+   */
+  public BlockRuns runs(long from, long to) {
+    CachedUnion c = cache;
+    if (c != null && c.from == from && c.to == to) {
+      return c.runs;
+    }
+    return cacheUnion(from, to).runs;
+  }
+
+  private CachedUnion cacheUnion(long from, long to) {
+    if (from >= to) {
+      return new CachedUnion(from, to, BlockSet.EMPTY, BlockRuns.of(BlockSet.EMPTY));
+    }
+    List<BlockSet> parts = new ArrayList<>();
+    long k = from + 1;
+    while (k <= to) {
+      int level = SUMMARY_LEVELS;
+      while (level > 0) {
+        long size = 1L << (SUMMARY_SHIFT * level);
+        if ((k - 1) % size == 0 && k - 1 + size <= to) {
+          break;
+        }
+        level--;
+      }
+      BlockSet b =
+          level == 0 ? epoch(k).frozen() : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
+      if (!b.isEmpty()) {
+        parts.add(b);
+      }
+      k += 1L << (SUMMARY_SHIFT * level);
+    }
+    BlockSet u = BlockSet.union(parts);
+    CachedUnion made = new CachedUnion(from, to, u, BlockRuns.of(u));
+    cache = made;
+    return made;
+  }
+
+  /** log2 of the fan-out of the summary levels: groups of 16, 256 and 4096 epochs. */
+  private static final int SUMMARY_SHIFT = 4;
+
+  private static final int SUMMARY_LEVELS = 3;
+
+  private final ConcurrentHashMap<Long, BlockSet> summaries = new ConcurrentHashMap<>();
+
+  /**
+   * The union of the closed epochs {@code group * 16^level + 1 .. (group + 1) * 16^level}, computed
+   * from the level below on first use and kept (closed epochs never change).
+   */
+  private BlockSet summary(int level, long group) {
+    long key = ((long) level << 56) | group;
+    BlockSet s = summaries.get(key);
+    if (s != null) {
+      return s;
+    }
+    List<BlockSet> parts = new ArrayList<>(1 << SUMMARY_SHIFT);
+    long first = group << SUMMARY_SHIFT;
+    for (long child = first; child < first + (1 << SUMMARY_SHIFT); child++) {
+      BlockSet b = level == 1 ? epoch(child + 1).frozen() : summary(level - 1, child);
       if (!b.isEmpty()) {
         parts.add(b);
       }
     }
-    BlockSet u = BlockSet.union(parts);
-    cache = new CachedUnion(from, to, u);
-    return u;
+    s = BlockSet.union(parts);
+    summaries.putIfAbsent(key, s);
+    return s;
   }
 
-  /** Heap bytes of every epoch, open and closed. */
+  /** Heap bytes of every epoch, open and closed, and of the summaries. */
   public long sizeInBytes() {
     long bytes = 0;
+    for (BlockSet s : summaries.values()) {
+      bytes += s.sizeInBytes();
+    }
     long n = open.number();
     Epoch[] arr = epochs;
     for (int k = 1; k <= n && k < arr.length; k++) {

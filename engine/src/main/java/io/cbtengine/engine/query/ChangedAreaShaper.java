@@ -2,7 +2,7 @@ package io.cbtengine.engine.query;
 
 import io.cbtengine.api.DiskChangeExtent;
 import io.cbtengine.api.DiskChangeInfo;
-import io.cbtengine.engine.epoch.BlockSet;
+import io.cbtengine.engine.epoch.BlockRuns;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +12,8 @@ import java.util.List;
  * <p>Rules, in the order they apply:
  *
  * <ol>
- *   <li>The window starts at the requested offset and ends at most {@code maxWindowBytes} later
- *       and at most at the capacity.
+ *   <li>The window starts at the requested offset and ends at most {@code maxWindowBytes} later and
+ *       at most at the capacity.
  *   <li>Runs of blocks become byte extents, clipped to the window start and to the capacity, so
  *       they are sorted, disjoint and never adjacent (two runs are separated by a clean block).
  *   <li>A window holds at most {@code maxExtentsPerReply} extents; when the limit is reached, the
@@ -23,7 +23,8 @@ import java.util.List;
  *       which case it is split at the window's end.
  * </ol>
  *
- * <p>Cost: O(extents in the window x log(containers)). Thread-safety: stateless.
+ * <p>Cost: one binary search to find {@code startOffset} among the runs, then one step per extent
+ * in the window (see {@link BlockRuns}). Thread-safety: stateless.
  */
 public final class ChangedAreaShaper {
   private ChangedAreaShaper() {}
@@ -31,13 +32,13 @@ public final class ChangedAreaShaper {
   /**
    * Shapes one reply.
    *
-   * @param changed the changed blocks, or {@code null} if the whole disk counts as changed
+   * @param changed the runs of changed blocks, or {@code null} if the whole disk counts as changed
    * @param startOffset the requested offset, {@code 0 <= startOffset < capacity}
    * @param capacity the disk's capacity at the snapshot
    * @param blockShift log2 of the block size
    */
   public static DiskChangeInfo shape(
-      BlockSet changed,
+      BlockRuns changed,
       long startOffset,
       long capacity,
       int blockShift,
@@ -57,17 +58,13 @@ public final class ChangedAreaShaper {
 
     List<DiskChangeExtent> extents = new ArrayList<>();
     long end = limit;
-    long pos = startOffset;
-    while (true) {
-      long block = changed.nextSet(pos >>> blockShift);
-      if (block < 0) {
-        break;
-      }
-      long s = Math.max(block << blockShift, pos);
+    BlockRuns.Cursor runs = changed.cursor(startOffset >>> blockShift);
+    while (runs.next()) {
+      long s = Math.max(runs.start() << blockShift, startOffset);
       if (s >= limit) {
         break;
       }
-      long e = Math.min(changed.nextClear(block) << blockShift, capacity);
+      long e = Math.min(runs.end() << blockShift, capacity);
       if (extents.size() == maxExtentsPerReply) {
         end = s;
         break;
@@ -86,7 +83,6 @@ public final class ChangedAreaShaper {
       if (e >= limit) {
         break;
       }
-      pos = e;
     }
     return new DiskChangeInfo(startOffset, end - startOffset, extents);
   }

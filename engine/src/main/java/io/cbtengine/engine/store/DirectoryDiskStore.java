@@ -20,12 +20,13 @@ import java.time.Instant;
  *   journal.log                    life cycle, see {@link DiskJournal}
  *   g-&lt;32 hex digits&gt;/             one folder per tracking generation
  *     epoch-&lt;k&gt;.cbte               frozen epoch k, see {@link EpochFile}
- *     intent-&lt;k&gt;.log               write-intent log of epoch k while not on disk, see {@link RegionIntentLog}
+ *     intent-&lt;k&gt;.log               write-intent log of epoch k until epoch-k is on disk
+ *                                    (see {@link RegionIntentLog})
  *     open-&lt;k&gt;.cbte                content of open epoch k saved by a clean close
  * </pre>
  *
- * <p>Thread-safety: life-cycle methods under the disk's lock; {@link #epochFrozen} from the
- * freezer thread touches only files of closed epochs.
+ * <p>Thread-safety: life-cycle methods under the disk's lock; {@link #epochFrozen} from the freezer
+ * thread touches only files of closed epochs.
  */
 final class DirectoryDiskStore implements DiskStore {
   private static final System.Logger LOG = System.getLogger(DirectoryDiskStore.class.getName());
@@ -91,7 +92,7 @@ final class DirectoryDiskStore implements DiskStore {
     }
     Path file = intentFile(generationDir(high, low), epoch);
     try {
-      return RegionIntentLog.create(file, high, low, epoch, regionShift);
+      return RegionIntentLog.create(file, high, low, epoch, regionShift, false);
     } catch (IOException e) {
       throw fault("create write-intent log", file, e);
     }
@@ -103,7 +104,7 @@ final class DirectoryDiskStore implements DiskStore {
       return null;
     }
     return RegionIntentLog.create(
-        intentFile(generationDir(high, low), epoch), high, low, epoch, regionShift);
+        intentFile(generationDir(high, low), epoch), high, low, epoch, regionShift, true);
   }
 
   @Override
@@ -163,6 +164,9 @@ final class DirectoryDiskStore implements DiskStore {
     long k = epoch.number();
     try {
       EpochFile.write(epochFile(g, k), high, low, k, epoch.frozen());
+      if (epoch.intentLog() != null) {
+        epoch.intentLog().close();
+      }
       Files.deleteIfExists(intentFile(g, k));
       Files.deleteIfExists(openFile(g, k));
     } catch (IOException | RuntimeException e) {
@@ -183,9 +187,15 @@ final class DirectoryDiskStore implements DiskStore {
           EpochFile.write(epochFile(g, k), high, low, k, e.frozen());
           Files.deleteIfExists(intentFile(g, k));
         }
+        if (e.intentLog() != null) {
+          e.intentLog().close();
+        }
       }
       Epoch open = log.cut(null);
       EpochFile.write(openFile(g, open.number()), high, low, open.number(), open.freeze());
+      if (open.intentLog() != null) {
+        open.intentLog().close();
+      }
     } catch (IOException e) {
       throw fault("save epochs on close", g, e);
     }
@@ -218,13 +228,16 @@ final class DirectoryDiskStore implements DiskStore {
     return EpochFile.read(epochFile(generationDir(high, low), k), high, low, k);
   }
 
-  BlockSet readIntents(long high, long low, long k) {
-    return RegionIntentLog.readBlocks(
-        intentFile(generationDir(high, low), k), high, low, k, regionShift);
+  RegionIntentLog.Content readIntents(long high, long low, long k) {
+    return RegionIntentLog.read(intentFile(generationDir(high, low), k), high, low, k, regionShift);
   }
 
   BlockSet readOpen(long high, long low, long k) {
     return EpochFile.read(openFile(generationDir(high, low), k), high, low, k);
+  }
+
+  void writeEpoch(long high, long low, long k, BlockSet content) throws IOException {
+    EpochFile.write(epochFile(generationDir(high, low), k), high, low, k, content);
   }
 
   void writeOpen(long high, long low, long k, BlockSet content) throws IOException {

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>The open epoch: what a clean close saved ({@code open-k.cbte}) united with the regions of
  *       its write-intent log. In {@code NONE} mode after an unclean stop, or when neither file can
  *       be read, the generation is reset.
- *   <li>The open epoch's recovered content is saved as {@code open-k.cbte} and a fresh
- *       write-intent log started, so the next crash still finds both.
+ *   <li>The open epoch's recovered content is saved as {@code open-k.cbte} and a fresh write-intent
+ *       log started, so the next crash still finds both.
  * </ol>
  *
  * <p>Thread-safety: {@link #open} and {@link #close} once; disk creation under the engine's lock.
@@ -68,8 +68,12 @@ public final class DirectoryStore implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
 
   private DirectoryStore(
-      Path dir, boolean intentLogging, long intentRegionBytes, FileChannel lockChannel,
-      FileLock lock, boolean wasClean) {
+      Path dir,
+      boolean intentLogging,
+      long intentRegionBytes,
+      FileChannel lockChannel,
+      FileLock lock,
+      boolean wasClean) {
     this.dir = dir;
     this.intentLogging = intentLogging;
     this.intentRegionBytesLog2 = Long.numberOfTrailingZeros(intentRegionBytes);
@@ -99,14 +103,18 @@ public final class DirectoryStore implements AutoCloseable {
               throw new FileFaultException(
                   FileFaultException.CORRUPT,
                   formatFile.toString(),
-                  "not a cbt-engine directory (no FORMAT file, but not empty): dir=" + dir
-                      + ", found=" + name);
+                  "not a cbt-engine directory (no FORMAT file, but not empty): dir="
+                      + dir
+                      + ", found="
+                      + name);
             }
           }
         }
       }
 
-      ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = ch.tryLock();
@@ -128,15 +136,21 @@ public final class DirectoryStore implements AutoCloseable {
         try {
           text = new String(StoreFiles.readAll(formatFile, 4096), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-          throw new FileFaultException(FileFaultException.CORRUPT, formatFile.toString(),
-              "cannot read FORMAT: dir=" + dir + ", error=" + e, e);
+          throw new FileFaultException(
+              FileFaultException.CORRUPT,
+              formatFile.toString(),
+              "cannot read FORMAT: dir=" + dir + ", error=" + e,
+              e);
         }
         if (!text.equals(FORMAT_TEXT)) {
           throw new FileFaultException(
               FileFaultException.CORRUPT,
               formatFile.toString(),
-              "unsupported store format (this engine reads format=1): dir=" + dir + ", FORMAT=\""
-                  + text.strip().replace('\n', ' ') + "\"");
+              "unsupported store format (this engine reads format=1): dir="
+                  + dir
+                  + ", FORMAT=\""
+                  + text.strip().replace('\n', ' ')
+                  + "\"");
         }
         Files.createDirectories(dir.resolve("disks"));
       }
@@ -152,8 +166,10 @@ public final class DirectoryStore implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(ch);
       throw new FileFaultException(
-          FileFaultException.CORRUPT, dir.toString(),
-          "cannot open engine directory: dir=" + dir + ", error=" + e, e);
+          FileFaultException.CORRUPT,
+          dir.toString(),
+          "cannot open engine directory: dir=" + dir + ", error=" + e,
+          e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
       throw e;
@@ -197,8 +213,9 @@ public final class DirectoryStore implements AutoCloseable {
     }
     Path trash = dir.resolve("trash");
     Files.createDirectories(trash);
-    Path target = trash.resolve(path.getFileName() + "-" + System.nanoTime() + "-"
-        + trashCounter.incrementAndGet());
+    Path target =
+        trash.resolve(
+            path.getFileName() + "-" + System.nanoTime() + "-" + trashCounter.incrementAndGet());
     Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     StoreFiles.syncDirectory(path.getParent());
     StoreFiles.deleteTree(target);
@@ -223,8 +240,11 @@ public final class DirectoryStore implements AutoCloseable {
       journal.append(DiskJournal.CREATED, p);
       return new DirectoryDiskStore(this, d, journal, regionShift(o.blockSize()));
     } catch (IOException e) {
-      throw new FileFaultException(FileFaultException.CORRUPT, d.toString(),
-          "cannot create disk files: disk=" + diskId + ", dir=" + d + ", error=" + e, e);
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          d.toString(),
+          "cannot create disk files: disk=" + diskId + ", dir=" + d + ", error=" + e,
+          e);
     }
   }
 
@@ -236,8 +256,11 @@ public final class DirectoryStore implements AutoCloseable {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(disks, "d-*")) {
       s.forEach(folders::add);
     } catch (IOException e) {
-      throw new FileFaultException(FileFaultException.CORRUPT, disks.toString(),
-          "cannot list disks: dir=" + disks + ", error=" + e, e);
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          disks.toString(),
+          "cannot list disks: dir=" + disks + ", error=" + e,
+          e);
     }
     for (Path d : folders) {
       String diskId = d.getFileName().toString().substring(2);
@@ -250,13 +273,19 @@ public final class DirectoryStore implements AutoCloseable {
           }
         }
       } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING,
-            "recovery: disk " + diskId + " cannot be recovered and is set aside: " + e, e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "recovery: disk " + diskId + " cannot be recovered and is set aside: " + e,
+            e);
         try {
-          Files.move(d, dir.resolve("corrupt-" + d.getFileName() + "-" + System.currentTimeMillis()));
+          Files.move(
+              d, dir.resolve("corrupt-" + d.getFileName() + "-" + System.currentTimeMillis()));
         } catch (IOException moveFailure) {
-          throw new FileFaultException(FileFaultException.CORRUPT, d.toString(),
-              "cannot recover or set aside disk: disk=" + diskId + ", error=" + e, e);
+          throw new FileFaultException(
+              FileFaultException.CORRUPT,
+              d.toString(),
+              "cannot recover or set aside disk: disk=" + diskId + ", error=" + e,
+              e);
         }
       }
     }
@@ -300,8 +329,13 @@ public final class DirectoryStore implements AutoCloseable {
             boolean empty = p.get() != 0;
             int maxExtents = p.getInt();
             long maxWindow = p.getLong();
-            DiskOptions o = DiskOptions.builder().blockSize(blockSize).initiallyEmpty(empty)
-                .maxExtentsPerReply(maxExtents).maxWindowBytes(maxWindow).build();
+            DiskOptions o =
+                DiskOptions.builder()
+                    .blockSize(blockSize)
+                    .initiallyEmpty(empty)
+                    .maxExtentsPerReply(maxExtents)
+                    .maxWindowBytes(maxWindow)
+                    .build();
             if (cap <= 0 || cap % 512 != 0) {
               problem = "bad capacity in CREATED: capacity=" + cap;
               break;
@@ -329,9 +363,13 @@ public final class DirectoryStore implements AutoCloseable {
               break;
             }
             lastSeq = seq;
-            live.put(seq, new RecoveredDisk.Snapshot(
-                new String(id, StandardCharsets.US_ASCII), seq, cap,
-                Instant.ofEpochSecond(sec, nanos)));
+            live.put(
+                seq,
+                new RecoveredDisk.Snapshot(
+                    new String(id, StandardCharsets.US_ASCII),
+                    seq,
+                    cap,
+                    Instant.ofEpochSecond(sec, nanos)));
           }
           case DiskJournal.SNAPSHOT_DELETED -> {
             long seq = p.getLong();
@@ -384,21 +422,30 @@ public final class DirectoryStore implements AutoCloseable {
       p.putLong(o.maxWindowBytes()).flip();
       j.append(DiskJournal.CREATED, p);
       j.close();
-      Files.move(fresh, journalFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          fresh,
+          journalFile,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       StoreFiles.syncDirectory(d);
       journal = DiskJournal.openForAppend(journalFile, Files.size(journalFile));
       DirectoryDiskStore store = new DirectoryDiskStore(this, d, journal, regionShift);
       retireGenerations(d, null);
-      return new RecoveredDisk(diskId, created.order, capacity, created.options,
-          resetGeneration(store, notes), store, notes);
+      return new RecoveredDisk(
+          diskId,
+          created.order,
+          capacity,
+          created.options,
+          resetGeneration(store, notes),
+          store,
+          notes);
     }
     journal = DiskJournal.openForAppend(journalFile, replay.validLength());
     DirectoryDiskStore store = new DirectoryDiskStore(this, d, journal, regionShift);
     if (gen == null) {
       retireGenerations(d, null);
-      return new RecoveredDisk(diskId, created.order, capacity, created.options, null, store,
-          notes);
+      return new RecoveredDisk(
+          diskId, created.order, capacity, created.options, null, store, notes);
     }
     long high = gen[0];
     long low = gen[1];
@@ -407,17 +454,25 @@ public final class DirectoryStore implements AutoCloseable {
     // NONE after an unclean stop: nothing on disk covers the writes since the last freeze.
     if (!wasClean && !intentLogging) {
       notes.add("unclean stop in durability mode NONE; tracking reset to a new generation");
-      return new RecoveredDisk(diskId, created.order, capacity, created.options,
-          resetGeneration(store, notes), store, notes);
+      return new RecoveredDisk(
+          diskId,
+          created.order,
+          capacity,
+          created.options,
+          resetGeneration(store, notes),
+          store,
+          notes);
     }
 
-    // Step 2: closed epochs.
+    // Step 2: closed epochs; one rebuilt from its logs is written as an epoch file at once, so
+    // that its logs may go.
     List<Epoch> closed = new ArrayList<>();
     for (long k = 1; k <= lastSeq; k++) {
       BlockSet b = store.readEpoch(high, low, k);
       if (b == null) {
-        b = store.readIntents(high, low, k);
+        b = fromLogs(store, high, low, k, false);
         if (b != null) {
+          store.writeEpoch(high, low, k, b);
           notes.add("epoch " + k + " rebuilt from its write-intent log");
         }
       }
@@ -431,28 +486,18 @@ public final class DirectoryStore implements AutoCloseable {
 
     // Step 3: the open epoch.
     long k = lastSeq + 1;
-    BlockSet saved = store.readOpen(high, low, k);
-    BlockSet intents = store.readIntents(high, low, k);
-    // After a clean close the saved content suffices; after a crash only the intent log covers
-    // the writes since the last open.
-    boolean recoverable = wasClean ? (saved != null || intents != null) : intents != null;
-    if (!recoverable) {
+    BlockSet content = fromLogs(store, high, low, k, wasClean);
+    if (content == null) {
       notes.add("open epoch " + k + " cannot be recovered; tracking reset to a new generation");
-      return new RecoveredDisk(diskId, created.order, capacity, created.options,
-          resetGeneration(store, notes), store, notes);
+      return new RecoveredDisk(
+          diskId,
+          created.order,
+          capacity,
+          created.options,
+          resetGeneration(store, notes),
+          store,
+          notes);
     }
-    // A clean close saved the exact content; after a crash add the logged regions.
-    List<BlockSet> parts = new ArrayList<>();
-    if (saved != null) {
-      parts.add(saved);
-    }
-    if (intents != null && !(wasClean && saved != null)) {
-      parts.add(intents);
-      if (!wasClean && !intents.isEmpty()) {
-        notes.add("open epoch " + k + " rebuilt from its write-intent log (regions)");
-      }
-    }
-    BlockSet content = BlockSet.union(parts);
 
     // Step 4: save the recovered content, start a fresh intent log, pre-mark the open epoch.
     store.writeOpen(high, low, k, content);
@@ -462,8 +507,38 @@ public final class DirectoryStore implements AutoCloseable {
     removeStaleFiles(store.generationDir(high, low), lastSeq);
 
     List<RecoveredDisk.Snapshot> snaps = new ArrayList<>(live.values());
-    return new RecoveredDisk(diskId, created.order, capacity, created.options,
-        new RecoveredDisk.Generation(high, low, gen[2] != 0, log, snaps), store, notes);
+    return new RecoveredDisk(
+        diskId,
+        created.order,
+        capacity,
+        created.options,
+        new RecoveredDisk.Generation(high, low, gen[2] != 0, log, snaps),
+        store,
+        notes);
+  }
+
+  /**
+   * The content of epoch {@code k} from the files other than its epoch file, or {@code null} if
+   * they do not account for every write: after a clean close, {@code open-k.cbte} alone; else the
+   * regions of {@code intent-k.log}, united with {@code open-k.cbte} when the log says it continues
+   * one.
+   */
+  private BlockSet fromLogs(DirectoryDiskStore store, long high, long low, long k, boolean clean) {
+    BlockSet saved = store.readOpen(high, low, k);
+    if (clean && saved != null) {
+      return saved;
+    }
+    if (!intentLogging) {
+      return null;
+    }
+    RegionIntentLog.Content intents = store.readIntents(high, low, k);
+    if (intents == null) {
+      return null;
+    }
+    if (!intents.basedOnOpenFile()) {
+      return intents.blocks();
+    }
+    return saved == null ? null : BlockSet.union(List.of(saved, intents.blocks()));
   }
 
   private static void premark(Epoch open, BlockSet content) {
@@ -529,7 +604,8 @@ public final class DirectoryStore implements AutoCloseable {
           }
         } else if (n.startsWith("intent-") && n.endsWith(".log")) {
           long k = parseNumber(n, "intent-", ".log");
-          if (k < 1 || k > lastSeq + 1
+          if (k < 1
+              || k > lastSeq + 1
               || (k <= lastSeq && Files.isRegularFile(DirectoryDiskStore.epochFile(genDir, k)))) {
             stale.add(p);
           }
@@ -553,10 +629,14 @@ public final class DirectoryStore implements AutoCloseable {
   public void markClean() {
     try {
       Path clean = dir.resolve("CLEAN");
-      StoreFiles.writeAtomically(clean, ByteBuffer.wrap("clean\n".getBytes(StandardCharsets.US_ASCII)));
+      StoreFiles.writeAtomically(
+          clean, ByteBuffer.wrap("clean\n".getBytes(StandardCharsets.US_ASCII)));
     } catch (IOException e) {
-      throw new FileFaultException(FileFaultException.CORRUPT, dir.toString(),
-          "cannot mark the directory clean: dir=" + dir + ", error=" + e, e);
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          dir.toString(),
+          "cannot mark the directory clean: dir=" + dir + ", error=" + e,
+          e);
     }
   }
 

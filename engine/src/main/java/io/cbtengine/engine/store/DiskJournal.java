@@ -90,7 +90,10 @@ final class DiskJournal implements AutoCloseable {
     int magic = b.getInt();
     int version = b.getInt();
     if (magic != MAGIC || version != VERSION) {
-      return new Replay(entries, 0, true,
+      return new Replay(
+          entries,
+          0,
+          true,
           "journal header invalid: magic=" + Integer.toHexString(magic) + ", version=" + version);
     }
     int pos = HEADER_BYTES;
@@ -109,16 +112,18 @@ final class DiskJournal implements AutoCloseable {
           problem = "record CRC mismatch";
         } else {
           ByteBuffer payload =
-              ByteBuffer.wrap(bytes, pos + RECORD_HEADER_BYTES, len).slice()
+              ByteBuffer.wrap(bytes, pos + RECORD_HEADER_BYTES, len)
+                  .slice()
                   .order(ByteOrder.LITTLE_ENDIAN);
           entries.add(new Entry(bytes[pos + 8], payload));
           pos += RECORD_HEADER_BYTES + len;
           continue;
         }
       }
-      boolean tornTail = problem.equals("record runs past the end of the file")
-          || problem.equals("record header cut short")
-          || onlyZeros(bytes, pos);
+      boolean tornTail =
+          problem.equals("record runs past the end of the file")
+              || problem.equals("record header cut short")
+              || onlyZeros(bytes, pos);
       return new Replay(entries, pos, !tornTail, problem + " at offset " + pos + " of " + file);
     }
     return new Replay(entries, pos, false, null);

@@ -6,8 +6,8 @@ import io.cbtengine.engine.epoch.IntentLog;
 import java.time.Instant;
 
 /**
- * Persistence hooks of one disk. Each method that records a life-cycle change returns only once
- * the change is durable, and throws {@link io.cbtengine.api.FileFaultException} (key {@code
+ * Persistence hooks of one disk. Each method that records a life-cycle change returns only once the
+ * change is durable, and throws {@link io.cbtengine.api.FileFaultException} (key {@code
  * cbt.corrupt}) if it could not be written; the caller then changes nothing in memory. The
  * in-memory engine uses {@link #NONE}.
  *

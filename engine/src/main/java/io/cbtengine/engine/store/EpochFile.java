@@ -87,8 +87,8 @@ final class EpochFile {
   }
 
   /**
-   * Reads and validates an epoch file; returns {@code null} if it is absent, or damaged in any
-   * way, or does not belong to the expected generation and epoch.
+   * Reads and validates an epoch file; returns {@code null} if it is absent, or damaged in any way,
+   * or does not belong to the expected generation and epoch.
    */
   static BlockSet read(Path file, long genHigh, long genLow, long epoch) {
     try {
@@ -101,8 +101,7 @@ final class EpochFile {
       }
       ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
       int end = bytes.length - 8;
-      if (b.getInt(end + 4) != TRAILER_MAGIC
-          || b.getInt(end) != StoreFiles.crc32c(bytes, 0, end)) {
+      if (b.getInt(end + 4) != TRAILER_MAGIC || b.getInt(end) != StoreFiles.crc32c(bytes, 0, end)) {
         return null;
       }
       if (b.getInt() != MAGIC || b.getShort() != VERSION) {

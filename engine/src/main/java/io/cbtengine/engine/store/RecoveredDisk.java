@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A disk as recovered from its files at open: its settings, and its current generation if
- * tracking is enabled.
+ * A disk as recovered from its files at open: its settings, and its current generation if tracking
+ * is enabled.
  *
  * @param generation {@code null} if tracking is disabled
  * @param notes what recovery did (reset, lost epochs), for the log

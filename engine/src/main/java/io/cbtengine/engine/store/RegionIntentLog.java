@@ -19,17 +19,34 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The write-intent log of one open epoch (durability mode {@code INTENT}): the first write to a
- * coarse region in the epoch appends a record naming the region and waits until it is forced;
- * later writes to the region see its bit in an in-memory region bitmap and cost nothing extra.
- * Concurrent first writes share one {@code force} (group commit): one thread forces everything
- * appended so far while the others wait for it.
+ * coarse region in the epoch appends a record naming the region and waits until it is forced; later
+ * writes to the region see its bit in an in-memory region bitmap and cost nothing extra. Concurrent
+ * first writes share one {@code force} (group commit): one thread forces everything appended so far
+ * while the others wait for it.
  *
  * <pre>
- * header, 32 bytes: | magic "CBTI" (4) | version (4) | generation high (8) | generation low (8) | epoch (8) |
- * record, 32 bytes: | first region (8) | last region (8) | epoch (8) | CRC32C of the 24 bytes before (4) | magic "INTR" (4) |
+ * header, 48 bytes:
+ *  0                   4                   8
+ *  +-------------------+-------------------+
+ *  | magic "CBTI"      | version           |
+ *  +-------------------+-------------------+
+ *  | generation high (8)                   |
+ *  | generation low (8)                    |
+ *  | epoch (8)                             |
+ *  +-------------------+-------------------+
+ *  | flags             | records forced, low 4 bytes |   flags bit 0: open-k.cbte holds
+ *  +-------------------+-------------------+            content of the epoch from before
+ *  | records forced, high 4 bytes | CRC32C of bytes 0..43 |
+ *  +-------------------+-------------------+
+ * record, 32 bytes:
+ *  | first region (8) | last region (8) | epoch (8) |
+ *  | CRC32C of the 24 bytes before (4) | "INTR" (4) |
  * </pre>
  *
- * All integers little-endian. A region is {@code 2^regionShift} blocks.
+ * All integers little-endian. A region is {@code 2^regionShift} blocks. Before each {@code force},
+ * the forcing thread rewrites the header's count of records written so far: a file truncated below
+ * that count (external damage, since a crash only tears records after it) is detected and refused
+ * instead of silently losing regions.
  *
  * <p>Thread-safety: {@link #ensureLogged} from any number of writers.
  */
@@ -37,7 +54,8 @@ final class RegionIntentLog implements IntentLog {
   static final int MAGIC = 0x49544243; // "CBTI"
   static final int RECORD_MAGIC = 0x52544e49; // "INTR"
   static final int VERSION = 1;
-  static final int HEADER_BYTES = 32;
+  static final int HEADER_BYTES = 48;
+  static final int FLAG_BASED_ON_OPEN_FILE = 1;
   static final int RECORD_BYTES = 32;
 
   private final Path file;
@@ -47,21 +65,30 @@ final class RegionIntentLog implements IntentLog {
   private final DenseEpochBitmap durableRegions = new DenseEpochBitmap();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition forced = lock.newCondition();
-  private final ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer record =
+      ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer header;
   private long appended;
   private long durable;
   private boolean forcing;
   private volatile boolean closed;
 
-  private RegionIntentLog(Path file, long epoch, int regionShift, FileChannel channel) {
+  private RegionIntentLog(
+      Path file, long epoch, int regionShift, FileChannel channel, ByteBuffer header) {
+    this.header = header;
     this.file = file;
     this.epoch = epoch;
     this.regionShift = regionShift;
     this.channel = channel;
   }
 
-  /** Creates the log file (replacing a stale one), durable with its directory entry. */
-  static RegionIntentLog create(Path file, long genHigh, long genLow, long epoch, int regionShift)
+  /**
+   * Creates the log file (replacing a stale one), durable with its directory entry. {@code
+   * basedOnOpenFile}: the epoch's earlier content is in {@code open-k.cbte}, which recovery then
+   * requires.
+   */
+  static RegionIntentLog create(
+      Path file, long genHigh, long genLow, long epoch, int regionShift, boolean basedOnOpenFile)
       throws IOException {
     FileChannel ch =
         FileChannel.open(
@@ -71,13 +98,13 @@ final class RegionIntentLog implements IntentLog {
             StandardOpenOption.WRITE);
     try {
       ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      h.putInt(MAGIC).putInt(VERSION).putLong(genHigh).putLong(genLow).putLong(epoch).flip();
-      while (h.hasRemaining()) {
-        ch.write(h);
-      }
+      h.putInt(MAGIC).putInt(VERSION).putLong(genHigh).putLong(genLow).putLong(epoch);
+      h.putInt(basedOnOpenFile ? FLAG_BASED_ON_OPEN_FILE : 0);
+      writeCount(h, 0, ch);
       ch.force(true);
       StoreFiles.syncDirectory(file.getParent());
-      return new RegionIntentLog(file, epoch, regionShift, ch);
+      ch.position(HEADER_BYTES);
+      return new RegionIntentLog(file, epoch, regionShift, ch, h);
     } catch (IOException e) {
       ch.close();
       throw e;
@@ -102,11 +129,14 @@ final class RegionIntentLog implements IntentLog {
   public void ensureLogged(long first, long last) {
     long r0 = first >>> regionShift;
     long r1 = last >>> regionShift;
-    if (durableRegions.allMarked(r0, r1)) {
+    if (closed || durableRegions.allMarked(r0, r1)) {
       return;
     }
     lock.lock();
     try {
+      if (closed) {
+        return; // the epoch is on disk; the writer marks the open epoch too
+      }
       long ticket = append(r0, r1);
       awaitDurable(ticket);
     } catch (IOException e) {
@@ -144,6 +174,7 @@ final class RegionIntentLog implements IntentLog {
       }
       forcing = true;
       long target = appended;
+      writeCount(header, target, channel);
       lock.unlock();
       IOException failure = null;
       try {
@@ -162,7 +193,20 @@ final class RegionIntentLog implements IntentLog {
     }
   }
 
-  void close() {
+  /** Sets the header's record count and CRC, and writes the header at offset 0. */
+  private static void writeCount(ByteBuffer h, long count, FileChannel ch) throws IOException {
+    h.putLong(36, count);
+    h.putInt(44, StoreFiles.crc32c(h.array(), 0, 44));
+    ByteBuffer w = h.duplicate();
+    w.clear();
+    int pos = 0;
+    while (w.hasRemaining()) {
+      pos += ch.write(w, pos);
+    }
+  }
+
+  @Override
+  public void close() {
     lock.lock();
     try {
       closed = true;
@@ -174,11 +218,15 @@ final class RegionIntentLog implements IntentLog {
     }
   }
 
+  /** What a log holds: its regions as blocks, and whether it continues an {@code open-k.cbte}. */
+  record Content(BlockSet blocks, boolean basedOnOpenFile) {}
+
   /**
    * Reads a log's regions as blocks. Returns {@code null} if the file is missing, of another
-   * generation or epoch, or damaged anywhere but in a torn last record.
+   * generation or epoch, holds fewer records than its header says were forced, or is damaged
+   * anywhere but in a torn last record.
    */
-  static BlockSet readBlocks(Path file, long genHigh, long genLow, long epoch, int regionShift) {
+  static Content read(Path file, long genHigh, long genLow, long epoch, int regionShift) {
     try {
       if (!Files.isRegularFile(file)) {
         return null;
@@ -188,16 +236,23 @@ final class RegionIntentLog implements IntentLog {
         return null;
       }
       ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      if (b.getInt(0) != MAGIC || b.getInt(4) != VERSION || b.getLong(8) != genHigh
-          || b.getLong(16) != genLow || b.getLong(24) != epoch) {
+      if (b.getInt(0) != MAGIC
+          || b.getInt(4) != VERSION
+          || b.getLong(8) != genHigh
+          || b.getLong(16) != genLow
+          || b.getLong(24) != epoch
+          || b.getInt(44) != StoreFiles.crc32c(bytes, 0, 44)) {
         return null;
       }
+      boolean basedOnOpenFile = (b.getInt(32) & FLAG_BASED_ON_OPEN_FILE) != 0;
+      long forcedCount = b.getLong(36);
       List<long[]> regions = new ArrayList<>();
       int pos = HEADER_BYTES;
       while (pos + RECORD_BYTES <= bytes.length) {
-        boolean ok = b.getInt(pos + 28) == RECORD_MAGIC
-            && b.getInt(pos + 24) == StoreFiles.crc32c(bytes, pos, 24)
-            && b.getLong(pos + 16) == epoch;
+        boolean ok =
+            b.getInt(pos + 28) == RECORD_MAGIC
+                && b.getInt(pos + 24) == StoreFiles.crc32c(bytes, pos, 24)
+                && b.getLong(pos + 16) == epoch;
         long r0 = b.getLong(pos);
         long r1 = b.getLong(pos + 8);
         long maxRegion = (DenseEpochBitmap.MAX_BLOCKS - 1) >>> regionShift;
@@ -213,7 +268,10 @@ final class RegionIntentLog implements IntentLog {
         regions.add(new long[] {r0, r1});
         pos += RECORD_BYTES;
       }
-      return regionsToBlocks(regions, regionShift);
+      if (regions.size() < forcedCount) {
+        return null;
+      }
+      return new Content(regionsToBlocks(regions, regionShift), basedOnOpenFile);
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -232,7 +290,8 @@ final class RegionIntentLog implements IntentLog {
         if (out[c] == null) {
           out[c] = new RoaringBitmap();
         }
-        out[c].add(Math.max(first, base) - base, Math.min(end, base + BlockSet.CHUNK_BLOCKS) - base);
+        out[c].add(
+            Math.max(first, base) - base, Math.min(end, base + BlockSet.CHUNK_BLOCKS) - base);
       }
     }
     for (RoaringBitmap r : out) {

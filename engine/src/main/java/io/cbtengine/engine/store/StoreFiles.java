@@ -81,7 +81,8 @@ final class StoreFiles {
   static byte[] readAll(Path file, long maxBytes) throws IOException {
     long size = Files.size(file);
     if (size > maxBytes) {
-      throw new IOException("file too large: file=" + file + ", size=" + size + ", max=" + maxBytes);
+      throw new IOException(
+          "file too large: file=" + file + ", size=" + size + ", max=" + maxBytes);
     }
     return Files.readAllBytes(file);
   }

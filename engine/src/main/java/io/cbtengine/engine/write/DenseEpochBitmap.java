@@ -11,8 +11,8 @@ import org.roaringbitmap.RoaringBitmapWriter;
  * time a block of the page is written.
  *
  * <p>Representation: a fixed two-level directory covers {@link #MAX_BLOCKS} blocks. The top level
- * has {@value #TOP_SLOTS} slots, each pointing to a leaf of {@value #LEAF_SLOTS} page references;
- * a page is {@value #PAGE_WORDS} {@code long}s ({@value #PAGE_BITS} blocks). Leaves and pages are
+ * has {@value #TOP_SLOTS} slots, each pointing to a leaf of {@value #LEAF_SLOTS} page references; a
+ * page is {@value #PAGE_WORDS} {@code long}s ({@value #PAGE_BITS} blocks). Leaves and pages are
  * installed by compare-and-set, so concurrent writers never lose each other's pages. Because the
  * directory does not depend on the disk's capacity, growing a disk needs no resize.
  *
@@ -22,8 +22,8 @@ import org.roaringbitmap.RoaringBitmapWriter;
  *
  * <p>Thread-safety: {@link #mark} may be called by any number of threads at once; bits only ever go
  * from 0 to 1 (check before set, then an atomic OR, so an already-written block costs a plain
- * read). {@link #toBlockSet()} must only be called once writers are drained (see {@link
- * WriterGate}); it then sees every bit set before the drain.
+ * read). {@link #toBlockSet()} may run while late writers still mark: it sees every bit set before
+ * the epoch was cut (see the protocol in {@code EpochLog}).
  */
 public final class DenseEpochBitmap {
   /** log2 of the bits per page. */
@@ -164,8 +164,8 @@ public final class DenseEpochBitmap {
   }
 
   /**
-   * Compresses the marked blocks into a run-optimized {@link BlockSet}. Call only after writers
-   * are drained; the bitmap must not be marked afterwards.
+   * Compresses the marked blocks into a run-optimized {@link BlockSet}. Call only once the epoch is
+   * cut; bits set during or after the call may be missed, and are marked elsewhere too.
    */
   public BlockSet toBlockSet() {
     int chunks = (int) ((MAX_BLOCKS + BlockSet.CHUNK_BLOCKS - 1) >>> BlockSet.CHUNK_SHIFT);

@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The crash workload's own record of what the engine acknowledged, one line per call that
- * returned, forced before the next call. A line cut by the kill is ignored.
+ * The crash workload's own record of what the engine acknowledged, one line per call that returned,
+ * forced before the next call. A line cut by the kill is ignored.
  *
  * <pre>
  * W disk offset length          a write (recordWrite or a closed scope) returned
  * S disk snapshotId changeId    createSnapshot returned
+ * P disk snapshotId             deleteSnapshot about to be called (it may or may not have run)
  * D disk snapshotId             deleteSnapshot returned
  * </pre>
  */
@@ -24,8 +25,9 @@ final class AckLog implements AutoCloseable {
   private final FileChannel channel;
 
   AckLog(Path file) throws IOException {
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   void append(String line) throws IOException {

@@ -57,16 +57,18 @@ class CorruptionTest {
     List<Interval> truth = buildHistory(original, crash);
     List<Path> files;
     try (Stream<Path> s = Files.walk(original)) {
-      files = s.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().equals("LOCK"))
-          .toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(p -> !p.getFileName().toString().equals("LOCK"))
+              .toList();
     }
-    assertTrue(files.size() >= 6, "expected journal, epoch, intent, open and format files: " + files);
+    assertTrue(
+        files.size() >= 6, "expected journal, epoch, intent, open and format files: " + files);
     Random random = new Random(42);
     int n = 0;
     for (Path f : files) {
-      for (String damage : List.of("truncate-half", "truncate-zero", "zero-range", "flip", "flip",
-          "delete")) {
+      for (String damage :
+          List.of("truncate-half", "truncate-zero", "zero-range", "flip", "flip", "delete")) {
         Path copy = tmp.resolve("case-" + n++);
         copyTree(original, copy);
         Path target = copy.resolve(original.relativize(f));
@@ -74,15 +76,17 @@ class CorruptionTest {
         check(copy, truth, original.relativize(f) + " " + damage);
       }
     }
-    System.out.printf("corruption (%s): files=%d, cases=%d, answered=%d, refused=%d%n",
+    System.out.printf(
+        "corruption (%s): files=%d, cases=%d, answered=%d, refused=%d%n",
         crash ? "crash" : "clean", files.size(), n, answered, refused);
     assertTrue(answered > 0);
   }
 
   private static List<Interval> buildHistory(Path dir, boolean crash) {
     ChangeTracker cbt = CbtEngine.open(dir);
-    TrackedDisk d = cbt.createDisk(DISK, CAP,
-        DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+    TrackedDisk d =
+        cbt.createDisk(
+            DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
     Random random = new Random(7);
     List<SnapshotInfo> snaps = new ArrayList<>();
     List<List<long[]>> epochWrites = new ArrayList<>();
@@ -152,22 +156,35 @@ class CorruptionTest {
         answered++;
         for (long[] w : iv.writes) {
           if (!covered(extents, w[0], w[1])) {
-            fail("wrong answer after " + what + ": write " + w[0] + "+" + w[1] + " missing from "
-                + iv.from.changeId() + " .. " + iv.to.id());
+            fail(
+                "wrong answer after "
+                    + what
+                    + ": write "
+                    + w[0]
+                    + "+"
+                    + w[1]
+                    + " missing from "
+                    + iv.from.changeId()
+                    + " .. "
+                    + iv.to.id());
           }
         }
       }
       // The damaged engine keeps working: a new snapshot and write are tracked.
-      cbt.findDisk(DISK).ifPresent(d -> {
-        if (d.changeTrackingEnabled()) {
-          SnapshotInfo a = d.createSnapshot();
-          d.recordWrite(0, 1);
-          SnapshotInfo b = d.createSnapshot();
-          assertEquals(List.of(new DiskChangeExtent(0, 4096)),
-              cbt.queryChangedDiskAreas(DISK, b.id(), 0, a.changeId().toString()).changedArea(),
-              what);
-        }
-      });
+      cbt.findDisk(DISK)
+          .ifPresent(
+              d -> {
+                if (d.changeTrackingEnabled()) {
+                  SnapshotInfo a = d.createSnapshot();
+                  d.recordWrite(0, 1);
+                  SnapshotInfo b = d.createSnapshot();
+                  assertEquals(
+                      List.of(new DiskChangeExtent(0, 4096)),
+                      cbt.queryChangedDiskAreas(DISK, b.id(), 0, a.changeId().toString())
+                          .changedArea(),
+                      what);
+                }
+              });
     }
   }
 

@@ -77,8 +77,13 @@ class CrashCampaignTest {
     Path ack = tmp.resolve("ack.log");
     Random random = new Random(SEED + durability.ordinal());
     for (int round = 0; round < rounds; round++) {
-      runChildUntilKilled(dir, ack, tmp.resolve("child-" + round + ".err"),
-          SEED * 31 + round, durability, 50 + random.nextInt(500));
+      runChildUntilKilled(
+          dir,
+          ack,
+          tmp.resolve("child-" + round + ".err"),
+          SEED * 31 + round,
+          durability,
+          50 + random.nextInt(500));
       // Verify most rounds; otherwise the next child recovers from an unclean directory itself.
       if (round == rounds - 1 || random.nextInt(10) < 7) {
         verify(dir, ack, durability, random);
@@ -146,7 +151,7 @@ class CrashCampaignTest {
         switch (f[0]) {
           case "S" -> snaps.add(new Snap(i, f[1], f[2], f[3]));
           case "W" -> writes.add(new Write(i, f[1], Long.parseLong(f[2]), Long.parseLong(f[3])));
-          case "D" -> deleted.add(f[1] + "/" + f[2]);
+          case "P", "D" -> deleted.add(f[1] + "/" + f[2]);
           default -> fail("bad ack line " + String.join("|", f));
         }
       }
@@ -171,7 +176,11 @@ class CrashCampaignTest {
 
   /** Writes acknowledged after {@code from} and before index {@code toIndex} must be covered. */
   private void checkInterval(
-      ChangeTracker cbt, String disk, Snap from, String toSnapshot, int toIndex,
+      ChangeTracker cbt,
+      String disk,
+      Snap from,
+      String toSnapshot,
+      int toIndex,
       List<Write> writes) {
     DiskId id = new DiskId(disk);
     SnapshotId to = new SnapshotId(toSnapshot);

@@ -25,6 +25,7 @@ public final class CrashWorkload {
   static final long INITIAL_CAPACITY = 8L << 30;
   static final DiskOptions OPTIONS =
       DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build();
+
   /** Small intent regions so that recovery's false positives stay visible in the test. */
   static final long REGION_BYTES = 1L << 20;
 
@@ -34,8 +35,7 @@ public final class CrashWorkload {
     Path dir = Path.of(args[0]);
     Path ack = Path.of(args[1]);
     Random random = new Random(Long.parseLong(args[2]));
-    EngineOptions options =
-        new EngineOptions(Durability.valueOf(args[3]), REGION_BYTES);
+    EngineOptions options = new EngineOptions(Durability.valueOf(args[3]), REGION_BYTES);
     ChangeTracker cbt = CbtEngine.open(dir, options);
     try (AckLog log = new AckLog(ack)) {
       for (DiskId id : DISKS) {
@@ -69,6 +69,8 @@ public final class CrashWorkload {
           List<SnapshotInfo> live = disk.snapshots();
           if (live.size() > 1) {
             SnapshotInfo victim = live.get(random.nextInt(live.size() - 1));
+            // Logged before the call: a kill between the call and its "D" line leaves it unknown.
+            log.append("P|" + disk.id() + "|" + victim.id());
             disk.deleteSnapshot(victim.id());
             log.append("D|" + disk.id() + "|" + victim.id());
           }

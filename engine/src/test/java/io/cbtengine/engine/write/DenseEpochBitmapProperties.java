@@ -17,7 +17,9 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 import org.junit.jupiter.api.Test;
 
-/** The dense bitmap and its frozen form against a sorted-set oracle, across page and chunk edges. */
+/**
+ * The dense bitmap and its frozen form against a sorted-set oracle, across page and chunk edges.
+ */
 class DenseEpochBitmapProperties {
   /** Bases near interesting edges: page, leaf, 2^31 (sign of int), 2^32 (chunk), the top. */
   private static final long[] BASES = {

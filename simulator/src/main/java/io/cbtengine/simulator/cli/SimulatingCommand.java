@@ -1,0 +1,57 @@
+package io.cbtengine.simulator.cli;
+
+import io.cbtengine.simulator.Simulation;
+import io.cbtengine.simulator.SimulationConfig;
+import io.cbtengine.simulator.report.ReportFormat;
+import io.cbtengine.simulator.report.SimulationReport;
+import io.cbtengine.simulator.workload.Workload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand that replays a workload through the simulation, prints the report and ends with the
+ * verdict line. Exit code 0 when every backup verified, 1 when a write was missed.
+ */
+abstract class SimulatingCommand implements Callable<Integer> {
+  @Mixin SimulationOptions options;
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand CbtSim parent;
+
+  /** Opens the workload to replay; an {@link IOException} ends the run with exit code 2. */
+  abstract Workload openWorkload() throws IOException;
+
+  @Override
+  public Integer call() throws IOException {
+    SimulationConfig config = options.toConfig();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+
+    SimulationReport report;
+    try (Workload workload = openWorkload()) {
+      report = new Simulation(config, parent.engineFactory(), out, err).run(workload);
+    }
+
+    ReportFormat.table(report, out);
+    try {
+      if (options.reportJson != null) {
+        ReportFormat.json(report, options.reportJson);
+      }
+      if (options.reportCsv != null) {
+        ReportFormat.csv(report, options.reportCsv);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+    }
+    out.println(report.verdict());
+    out.flush();
+    return report.verified() ? 0 : 1;
+  }
+}

@@ -1,0 +1,86 @@
+package io.cbtengine.simulator.cli;
+
+import java.util.Locale;
+
+/** Parses sizes and intervals given on the command line. */
+final class Sizes {
+  private Sizes() {}
+
+  /**
+   * A byte count: digits with an optional binary unit {@code k, m, g, t} (also {@code KiB}, {@code
+   * KB}, ...), e.g. {@code 4096}, {@code 64k}, {@code 2GiB}.
+   *
+   * @throws IllegalArgumentException naming the text if it is not a positive size
+   */
+  static long parseBytes(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < t.length() && Character.isDigit(t.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalArgumentException("not a size: '" + text + "' (e.g. 4096, 64k, 2g)");
+    }
+    long value;
+    try {
+      value = Long.parseLong(t.substring(0, i));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("size too large: '" + text + "'");
+    }
+    String unit = t.substring(i).trim();
+    long scale =
+        switch (unit) {
+          case "", "b" -> 1L;
+          case "k", "kb", "kib" -> 1L << 10;
+          case "m", "mb", "mib" -> 1L << 20;
+          case "g", "gb", "gib" -> 1L << 30;
+          case "t", "tb", "tib" -> 1L << 40;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown size unit in '" + text + "' (use k, m, g or t)");
+        };
+    if (value <= 0) {
+      throw new IllegalArgumentException("size must be positive: '" + text + "'");
+    }
+    if (value > Long.MAX_VALUE / scale) {
+      throw new IllegalArgumentException("size too large: '" + text + "'");
+    }
+    return value * scale;
+  }
+
+  /** A snapshot interval: a number of writes, or a workload time. */
+  record Interval(long writes, long nanos) {}
+
+  /**
+   * {@code N} (writes) or {@code N} followed by {@code ms}, {@code s}, {@code m} or {@code h}
+   * (trace time), e.g. {@code 5000}, {@code 30s}.
+   *
+   * @throws IllegalArgumentException naming the text if it is neither
+   */
+  static Interval parseInterval(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < t.length() && Character.isDigit(t.charAt(i))) {
+      i++;
+    }
+    if (i == 0 || i > 15) {
+      throw new IllegalArgumentException(
+          "not an interval: '" + text + "' (a number of writes, or a time such as 30s)");
+    }
+    long value = Long.parseLong(t.substring(0, i));
+    if (value <= 0) {
+      throw new IllegalArgumentException("interval must be positive: '" + text + "'");
+    }
+    String unit = t.substring(i);
+    return switch (unit) {
+      case "", "w", "writes" -> new Interval(value, 0);
+      case "ms" -> new Interval(0, value * 1_000_000L);
+      case "s" -> new Interval(0, value * 1_000_000_000L);
+      case "m", "min" -> new Interval(0, value * 60_000_000_000L);
+      case "h" -> new Interval(0, value * 3_600_000_000_000L);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown interval unit in '" + text + "' (use ms, s, m or h, or none for writes)");
+    };
+  }
+}

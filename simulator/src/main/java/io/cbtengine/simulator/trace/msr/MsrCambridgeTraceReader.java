@@ -1,0 +1,63 @@
+package io.cbtengine.simulator.trace.msr;
+
+import io.cbtengine.simulator.trace.LineTraceReader;
+import io.cbtengine.simulator.trace.TraceFormat;
+import io.cbtengine.simulator.trace.TraceWrite;
+import java.io.InputStream;
+
+/**
+ * Microsoft Research Cambridge block traces (SNIA IOTTA), one CSV line per request, no header:
+ *
+ * <pre>
+ * Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime
+ * 128166385295514663,hm,0,Write,9056014336,2048,2833
+ * </pre>
+ *
+ * <p>The timestamp is a Windows FILETIME (100 ns ticks since 1601); times are reported relative to
+ * the first record. Offset and size are bytes. The device is {@code hostname_disk}, e.g. {@code
+ * hm_0}. Not thread-safe.
+ */
+public final class MsrCambridgeTraceReader extends LineTraceReader {
+  private long firstTicks = Long.MIN_VALUE;
+
+  public MsrCambridgeTraceReader(InputStream in, String name, boolean strict) {
+    super(in, name, strict);
+  }
+
+  @Override
+  protected TraceWrite parseLine(String line) throws Skip {
+    String[] f = split(line, ',');
+    if (f.length != 7) {
+      throw Skip.MALFORMED;
+    }
+    long ticks = parseLong(f[0]);
+    boolean write;
+    if (f[3].equalsIgnoreCase("Write")) {
+      write = true;
+    } else if (f[3].equalsIgnoreCase("Read")) {
+      write = false;
+    } else {
+      throw Skip.UNKNOWN_OPCODE;
+    }
+    long offset = parseLong(f[4]);
+    long size = parseLong(f[5]);
+    if (f[1].isEmpty() || f[2].isEmpty()) {
+      throw Skip.MALFORMED;
+    }
+    checkRequest(offset, size);
+    if (firstTicks == Long.MIN_VALUE) {
+      firstTicks = ticks;
+    }
+    if (!write) {
+      counters().countRead();
+      return null;
+    }
+    long nanos = (ticks - firstTicks) * 100;
+    return new TraceWrite(f[1] + "_" + f[2], offset, size, nanos, lineNumber());
+  }
+
+  @Override
+  public TraceFormat format() {
+    return TraceFormat.MSR;
+  }
+}

@@ -1,0 +1,165 @@
+package io.cbtengine.simulator.vsphere;
+
+import io.cbtengine.api.ChangeTracker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * What {@code cbt-sim serve --port P --user U --password-file F [--bind ADDR]} does, without the
+ * command-line parsing: read the password, start a {@link VsphereJsonServer}, print {@code
+ * listening on http://ADDR:PORT/sdk}, and serve until the JVM is stopped.
+ *
+ * <p>The password file holds the password on its first line; a trailing line break is not part of
+ * it. The password is never printed.
+ */
+public final class ServeLauncher {
+  /** The exit code of bad usage or unreadable input, as every {@code cbt-sim} command uses it. */
+  public static final int EXIT_USAGE = 2;
+
+  private ServeLauncher() {}
+
+  /**
+   * Starts the server and prints the {@code listening on} line to {@code out}; a warning to {@code
+   * out} too if the address is not a loopback one. {@code tracker} is the engine to serve, or null
+   * for a new in-memory one that the server closes.
+   *
+   * @throws IllegalArgumentException if the password file is unreadable or empty, or the bind
+   *     address is not an IP literal
+   * @throws IOException if the address cannot be bound
+   */
+  public static VsphereJsonServer start(
+      String bindAddress,
+      int port,
+      String userName,
+      Path passwordFile,
+      ChangeTracker tracker,
+      PrintWriter out)
+      throws IOException {
+    char[] password = readPassword(passwordFile);
+    InetAddress bind = parseLiteral(bindAddress);
+    VsphereJsonServer.Config config;
+    try {
+      config =
+          VsphereJsonServer.Config.builder()
+              .bindAddress(bind.getHostAddress())
+              .port(port)
+              .userName(userName)
+              .password(password)
+              .tracker(tracker)
+              .build();
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+
+    VsphereJsonServer server = VsphereJsonServer.start(config);
+    if (!bind.isLoopbackAddress()) {
+      out.println(
+          "warning: serving on a non-loopback address, reachable from other hosts: bind="
+              + bind.getHostAddress());
+    }
+    out.println("listening on " + server.sdkUri());
+    out.flush();
+    return server;
+  }
+
+  /**
+   * Starts the server and blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes it and
+   * {@code tracker} (if not null) in a shutdown hook, so that a persistent engine closes cleanly.
+   *
+   * @return 0 after a clean stop, {@link #EXIT_USAGE} if the server could not start (the reason is
+   *     printed to {@code err})
+   */
+  public static int serve(
+      String bindAddress,
+      int port,
+      String userName,
+      Path passwordFile,
+      ChangeTracker tracker,
+      PrintWriter out,
+      PrintWriter err) {
+    VsphereJsonServer server;
+    try {
+      server = start(bindAddress, port, userName, passwordFile, tracker, out);
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("cbt-sim serve: " + e.getMessage());
+      err.flush();
+      if (tracker != null) {
+        tracker.close();
+      }
+      return EXIT_USAGE;
+    }
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  if (tracker != null) {
+                    tracker.close();
+                  }
+                  stopped.countDown();
+                },
+                "cbt-sim-serve-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+      if (tracker != null) {
+        tracker.close();
+      }
+    }
+    return 0;
+  }
+
+  /** The first line of the file, without its line break. */
+  static char[] readPassword(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the password file: file="
+              + file
+              + ", problem="
+              + e.getClass().getSimpleName());
+    }
+    try {
+      int end = 0;
+      while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+        end++;
+      }
+      if (end == 0) {
+        throw new IllegalArgumentException("the password file's first line is empty: file=" + file);
+      }
+      var chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+      char[] password = new char[chars.remaining()];
+      chars.get(password);
+      Arrays.fill(chars.array(), '\0');
+      return password;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  private static InetAddress parseLiteral(String address) {
+    // An IP literal only: a host name would mean a name lookup, and an address we cannot predict.
+    boolean literal = address.matches("[0-9.]+") || address.contains(":");
+    if (!literal) {
+      throw new IllegalArgumentException("--bind takes an IP address: bind=" + address);
+    }
+    try {
+      return InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--bind takes an IP address: bind=" + address);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.cbtengine.simulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: help, exit codes, the default run, reports. */
+class CbtSimTest {
+  @TempDir Path dir;
+
+  @Test
+  void help_eachCommand_usageAndExitZero() {
+    for (String[] args :
+        new String[][] {{"--help"}, {"run", "--help"}, {"replay", "--help"}, {"help", "replay"}}) {
+      CliRunner r = CliRunner.run(args);
+      assertEquals(0, r.exitCode, r.toString());
+      assertTrue(r.out.contains("Usage: cbt-sim"), r.toString());
+      assertTrue(r.out.contains("Exit codes:"), r.toString());
+    }
+    assertTrue(CliRunner.run("replay", "--help").out.contains("--max-extents-per-reply"));
+    assertTrue(CliRunner.run("--help").out.contains("replay"));
+  }
+
+  @Test
+  void noArguments_defaultWorkload_verifiedAndExitZero() {
+    CliRunner r = CliRunner.run("--no-progress");
+    // No subcommand runs 'run'; --no-progress belongs to run, so check it rejects it cleanly.
+    assertEquals(2, r.exitCode, r.toString());
+    CliRunner def = CliRunner.run();
+    assertEquals(0, def.exitCode, def.toString());
+    assertTrue(def.lastLine().matches("verified: \\d+ backups, 0 missed writes"), def.toString());
+    assertTrue(def.out.contains("synthetic workload (200000 writes"), def.toString());
+    assertTrue(def.out.contains("(1 extended)"), def.toString());
+  }
+
+  @Test
+  void run_smallWorkloadWithReports_jsonAndCsvWritten() throws IOException {
+    Path json = dir.resolve("r.json");
+    Path csv = dir.resolve("r.csv");
+    CliRunner r =
+        CliRunner.run(
+            "run",
+            "--writes",
+            "5000",
+            "--snapshot-every",
+            "1000",
+            "--max-window-bytes",
+            "64m",
+            "--report-json",
+            json.toString(),
+            "--report-csv",
+            csv.toString(),
+            "--no-heap-estimate");
+    assertEquals(0, r.exitCode, r.toString());
+    String j = Files.readString(json, StandardCharsets.UTF_8);
+    assertTrue(j.contains("\"verified\": true"), j);
+    assertTrue(j.contains("\"backups\": ["), j);
+    long rows = Files.readAllLines(csv).size();
+    int backups = Integer.parseInt(r.lastLine().replaceAll("verified: (\\d+) backups.*", "$1"));
+    assertEquals(backups + 1, rows);
+    assertTrue(Files.readAllLines(csv).get(0).startsWith("disk,backup,full,"));
+  }
+
+  @Test
+  void run_timeSchedule_snapshotsByTraceTime() {
+    // 4,000 synthetic writes are 0.4 s of workload time: a snapshot every 100 ms.
+    CliRunner r =
+        CliRunner.run("run", "--writes", "4000", "--snapshot-every", "100ms", "--no-heap-estimate");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("snapshot every 0.1 s of trace time"), r.toString());
+  }
+
+  @Test
+  void badUsage_unknownOptionOrBadValue_exitTwo() {
+    assertEquals(2, CliRunner.run("run", "--bogus").exitCode);
+    assertEquals(2, CliRunner.run("run", "--snapshot-every", "ten").exitCode);
+    assertEquals(2, CliRunner.run("run", "--block-size", "1000").exitCode);
+    assertEquals(2, CliRunner.run("run", "--max-window-bytes", "1000").exitCode);
+    assertEquals(2, CliRunner.run("run", "--max-extents-per-reply", "0").exitCode);
+    assertEquals(2, CliRunner.run("replay").exitCode);
+    assertEquals(2, CliRunner.run("frobnicate").exitCode);
+  }
+
+  @Test
+  void replay_missingFile_exitTwoNamingIt() {
+    CliRunner r = CliRunner.run("replay", dir.resolve("absent.csv").toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("absent.csv"), r.toString());
+  }
+
+  @Test
+  void replay_undetectableFile_exitTwoListingFormats() throws IOException {
+    Path p = dir.resolve("notes.txt");
+    Files.writeString(p, "not a trace\nat all\n");
+    CliRunner r = CliRunner.run("replay", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("tried msr ("), r.toString());
+    assertEquals(2, CliRunner.run("replay", "--format", "nope", p.toString()).exitCode);
+  }
+
+  @Test
+  void replay_badRecords_skippedOrStrictError() throws IOException {
+    Path p = dir.resolve("vol.csv");
+    Files.writeString(
+        p,
+        "1538323200,8,8,1,7\n1538323201,16,0,1,7\n1538323202,100000,8,1,7\n"
+            + "1538323203,24,8,0,7\n");
+    CliRunner lenient = CliRunner.run("replay", "--disk-size", "1m", p.toString());
+    assertEquals(0, lenient.exitCode, lenient.toString());
+    assertTrue(lenient.out.contains("\n  zero size       1"), lenient.toString());
+    assertTrue(lenient.out.contains("\n  past disk size  1"), lenient.toString());
+    assertTrue(
+        lenient.out.contains("requests read     4 (reads 1, writes 1, skipped 2)"),
+        lenient.toString());
+    assertEquals("verified: 1 backups, 0 missed writes", lenient.lastLine());
+
+    CliRunner strict = CliRunner.run("replay", "--strict", p.toString());
+    assertEquals(2, strict.exitCode, strict.toString());
+    assertTrue(strict.err.contains("vol.csv, line 2: zero size"), strict.toString());
+
+    CliRunner strictSize =
+        CliRunner.run(
+            "replay",
+            "--strict",
+            "--format",
+            "tencent",
+            "--disk-size",
+            "1m",
+            dir.resolve("vol.csv").toString());
+    assertEquals(2, strictSize.exitCode, strictSize.toString());
+  }
+
+  @Test
+  void replay_truncatedGzip_exitTwoNamingFile() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      for (int i = 0; i < 5000; i++) {
+        gz.write(("1538323200," + (i * 8) + ",8,1,7\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    byte[] all = bytes.toByteArray();
+    Path p = dir.resolve("cut.csv.gz");
+    Files.write(p, java.util.Arrays.copyOf(all, all.length / 2));
+    CliRunner r = CliRunner.run("replay", "--format", "tencent", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("cannot read ") && r.err.contains("cut.csv.gz"), r.toString());
+  }
+}

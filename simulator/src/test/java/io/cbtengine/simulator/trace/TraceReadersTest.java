@@ -1,0 +1,271 @@
+package io.cbtengine.simulator.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each reader against a few hand-written records, good and bad, in a temp dir. */
+class TraceReadersTest {
+  @TempDir Path dir;
+
+  private Path text(String name, String... lines) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, String.join("\n", lines) + "\n", StandardCharsets.ISO_8859_1);
+    return p;
+  }
+
+  private static List<TraceWrite> readAll(TraceReader r) throws IOException {
+    List<TraceWrite> out = new ArrayList<>();
+    TraceWrite w;
+    while ((w = r.next()) != null) {
+      out.add(w);
+    }
+    return out;
+  }
+
+  private static List<TraceWrite> readAll(TraceFormat f, Path p) throws IOException {
+    try (TraceReader r = f.open(p, false)) {
+      return readAll(r);
+    }
+  }
+
+  private static TraceCounters count(TraceFormat f, Path p) throws IOException {
+    try (TraceReader r = f.open(p, false)) {
+      readAll(r);
+      return r.counters();
+    }
+  }
+
+  @Test
+  void msr_goodAndBadRecords_writesReturnedAndSkipsCounted() throws IOException {
+    Path p =
+        text(
+            "msr.csv",
+            "128166385295514663,hm,0,Write,9056014336,2048,2833",
+            "128166385295514878,hm,0,Read,11855351808,512,2617",
+            "128166385295515175,hm,1,Write,4096,4096,2320",
+            "128166385295515175,hm,0,Write,4096,0,2320",
+            "128166385295515175,hm,0,Flush,4096,512,2320",
+            "128166385295515175,hm,0,Write,-4096,512,2320",
+            "garbage",
+            "128166385295515175,hm,0,Write,4096");
+    List<TraceWrite> writes = readAll(TraceFormat.MSR, p);
+    assertEquals(2, writes.size());
+    assertEquals(new TraceWrite("hm_0", 9056014336L, 2048, 0, 1), writes.get(0));
+    assertEquals("hm_1", writes.get(1).device());
+    assertEquals((128166385295515175L - 128166385295514663L) * 100, writes.get(1).timeNanos());
+    TraceCounters c = count(TraceFormat.MSR, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.NEGATIVE));
+    assertEquals(2, c.skipped(SkipReason.MALFORMED));
+    assertEquals(8, c.requests());
+  }
+
+  @Test
+  void systor_headerAndRecords_headerIgnoredTimesInNanos() throws IOException {
+    Path p =
+        text(
+            "systor.csv",
+            "Timestamp,Response,IOType,LUN,Offset,Size",
+            "1456095145.133076000,0.000806000,R,0,899056122368,131072",
+            "1456095145.5,0.000806000,W,3,8192,4096",
+            "1456095145.5,0.000806000,X,3,8192,4096",
+            "1456095145.5,0.000806000,W,3,8192,zero");
+    List<TraceWrite> writes = readAll(TraceFormat.SYSTOR, p);
+    assertEquals(List.of(new TraceWrite("3", 8192, 4096, 1456095145_500_000_000L, 3)), writes);
+    TraceCounters c = count(TraceFormat.SYSTOR, p);
+    assertEquals(1, c.ignored());
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+  }
+
+  @Test
+  void tencent_sectorsAndVolumes_convertedToBytes() throws IOException {
+    Path p =
+        text(
+            "tencent.csv",
+            "1538323200,4247200,128,1,1058",
+            "1538323199,13896880,128,0,1063",
+            "1538323199,100,0,1,1063",
+            "1538323199,100,8,2,1063",
+            "1538323199,100,8,1");
+    List<TraceWrite> writes = readAll(TraceFormat.TENCENT, p);
+    assertEquals(
+        List.of(new TraceWrite("1058", 4247200L * 512, 128 * 512, 1538323200_000_000_000L, 1)),
+        writes);
+    TraceCounters c = count(TraceFormat.TENCENT, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+  }
+
+  @Test
+  void alibaba_opcodesAndMicroseconds_parsed() throws IOException {
+    Path p =
+        text(
+            "alibaba.csv",
+            "0,R,126703644672,4096,1577808000000047",
+            "7,W,4096,8192,1577808000000100",
+            "7,T,4096,8192,1577808000000100",
+            "7,W,4096,-1,1577808000000100");
+    assertEquals(
+        List.of(new TraceWrite("7", 4096, 8192, 1577808000000100L * 1000, 2)),
+        readAll(TraceFormat.ALIBABA, p));
+    TraceCounters c = count(TraceFormat.ALIBABA, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.NEGATIVE));
+  }
+
+  @Test
+  void spc_lbaSectorsSizeBytes_parsedWithExtraFields() throws IOException {
+    Path p =
+        text(
+            "fin.spc",
+            "0,303567,3584,w,0.000000",
+            "1,55590,3072,R,0.000000",
+            "2,10,1024,W,1.25,extra",
+            "2,10,1024,q,1.25",
+            "2,10,1024");
+    assertEquals(
+        List.of(
+            new TraceWrite("0", 303567L * 512, 3584, 0, 1),
+            new TraceWrite("2", 5120, 1024, 1_250_000_000L, 3)),
+        readAll(TraceFormat.SPC, p));
+    TraceCounters c = count(TraceFormat.SPC, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+  }
+
+  @Test
+  void disksim_whitespaceRecords_flagsZeroIsWrite() throws IOException {
+    Path p =
+        text(
+            "fin.disksim",
+            "0 0 303567 7 0",
+            "0\t1  55590 6 1",
+            "   26214000 0 303574 7 0  ",
+            "26214000 0 303574 7 4",
+            "26214000 0 303574 0 0",
+            "26214000 0 303574");
+    assertEquals(
+        List.of(
+            new TraceWrite("0", 303567L * 512, 7 * 512, 0, 1),
+            new TraceWrite("0", 303574L * 512, 7 * 512, 26214000, 3)),
+        readAll(TraceFormat.DISKSIM, p));
+    TraceCounters c = count(TraceFormat.DISKSIM, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+  }
+
+  @Test
+  void blkparse_queueEventsOnly_otherActionsAndSummaryIgnored() throws IOException {
+    Path p =
+        text(
+            "sda.blkparse",
+            "  8,0    3        1     0.000000000  4162  Q  WS 3417048 + 8 [jbd2/sda3-8]",
+            "  8,0    3        2     0.000001000  4162  G  WS 3417048 + 8 [jbd2/sda3-8]",
+            "  8,0    3        3     0.000002000  4162  D  WS 3417048 + 8 [jbd2/sda3-8]",
+            "  8,0    3        4     0.000100000     0  C  WS 3417048 + 8 [0]",
+            "  8,16   0        5     0.500000000  4162  Q   R 100 + 16 [cat]",
+            "  8,0    3        6     0.600000000  4162  Q FWS 0 + 0 [sync]",
+            "  8,0    3        7     0.700000000  4162  Q  DS 800 + 8 [fstrim]",
+            "  8,0    3        8     0.800000000  4162  Q  W 800 [broken]",
+            "CPU3 (sda):",
+            " Reads Queued:           1,        8KiB\t Writes Queued:           3,       12KiB");
+    assertEquals(
+        List.of(new TraceWrite("8,0", 3417048L * 512, 4096, 0, 1)),
+        readAll(TraceFormat.BLKPARSE, p));
+    TraceCounters c = count(TraceFormat.BLKPARSE, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertEquals(5, c.ignored());
+  }
+
+  private static byte[] vscsiRecord(int cmd, long lengthBytes, long lba, long micros) {
+    ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(1).putInt((int) lengthBytes).putInt(1).putShort((short) cmd).putShort((short) 256);
+    b.putLong(lba).putLong(micros);
+    return b.array();
+  }
+
+  @Test
+  void vscsi_binaryRecords_writesReadsAndTruncatedTail() throws IOException {
+    Path p = dir.resolve("vm1.vscsi");
+    ByteBuffer all = ByteBuffer.allocate(32 * 5 + 10);
+    all.put(vscsiRecord(0x2a, 4096, 7, 1000));
+    all.put(vscsiRecord(0x28, 512, 100, 1001));
+    all.put(vscsiRecord(0x35, 0, 0, 1002));
+    all.put(vscsiRecord(0x8a, 0, 8, 1003));
+    all.put(vscsiRecord(0xaa, 8192, 16, 1004));
+    all.put(new byte[10]);
+    Files.write(p, all.array());
+    assertEquals(
+        List.of(
+            new TraceWrite("vm1", 7 * 512, 4096, 1_000_000, 0),
+            new TraceWrite("vm1", 16 * 512, 8192, 1_004_000, 4)),
+        readAll(TraceFormat.VSCSI, p));
+    TraceCounters c = count(TraceFormat.VSCSI, p);
+    assertEquals(1, c.reads());
+    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
+    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
+    assertEquals(1, c.skipped(SkipReason.TRUNCATED));
+  }
+
+  @Test
+  void strict_badLine_errorNamesFileAndLine() throws IOException {
+    Path p = text("strict.csv", "1538323200,4247200,128,1,1058", "1538323200,42,0,1,1058");
+    try (TraceReader r = TraceFormat.TENCENT.open(p, true)) {
+      r.next();
+      TraceFormatException e = assertThrows(TraceFormatException.class, r::next);
+      assertTrue(e.getMessage().contains("strict.csv"), e.getMessage());
+      assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+      assertTrue(e.getMessage().contains("zero size"), e.getMessage());
+    }
+  }
+
+  @Test
+  void strict_truncatedBinaryRecord_errorNamesRecord() throws IOException {
+    Path p = dir.resolve("t.vscsi");
+    byte[] data = new byte[32 + 5];
+    System.arraycopy(vscsiRecord(0x2a, 512, 0, 0), 0, data, 0, 32);
+    Files.write(p, data);
+    try (TraceReader r = TraceFormat.VSCSI.open(p, true)) {
+      r.next();
+      TraceFormatException e = assertThrows(TraceFormatException.class, r::next);
+      assertTrue(e.getMessage().contains("t.vscsi, record 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+  }
+
+  @Test
+  void next_afterEnd_staysNull() throws IOException {
+    Path p = text("one.csv", "1538323200,1,1,1,1");
+    try (TraceReader r = TraceFormat.TENCENT.open(p, false)) {
+      r.next();
+      assertNull(r.next());
+      assertNull(r.next());
+    }
+  }
+}

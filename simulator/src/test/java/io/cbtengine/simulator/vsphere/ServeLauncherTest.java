@@ -1,0 +1,92 @@
+package io.cbtengine.simulator.vsphere;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cbt-sim serve}'s start-up: password file, port 0, the listening line, bad input. */
+class ServeLauncherTest {
+  private static final String PASSWORD = "launcher-secret";
+
+  @Test
+  void start_portZero_printsListeningLineAndAcceptsThePassword(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
+    StringWriter out = new StringWriter();
+
+    try (VsphereJsonServer server =
+        ServeLauncher.start("127.0.0.1", 0, "backup", file, null, new PrintWriter(out, true))) {
+      String printed = out.toString();
+      Pattern line = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/sdk\\R");
+      Matcher m = line.matcher(printed);
+      assertTrue(m.matches(), printed);
+      assertEquals(server.port(), Integer.parseInt(m.group(1)));
+      assertTrue(server.port() > 0);
+      assertTrue(server.address().getAddress().isLoopbackAddress());
+
+      VimTransport http = new VimTransport.Jdk(URI.create("http://127.0.0.1:" + server.port()));
+      VimTransport.Reply r =
+          http.post(
+              BackupFlow.SESSION + "Login",
+              "{\"userName\":\"backup\",\"password\":\"" + PASSWORD + "\"}",
+              null);
+      assertEquals(200, r.status(), r.rawBody());
+      assertFalse(printed.contains(PASSWORD));
+    }
+  }
+
+  @Test
+  void serve_missingPasswordFile_exitsWithUsageCode(@TempDir Path dir) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        ServeLauncher.serve(
+            "127.0.0.1",
+            0,
+            "backup",
+            dir.resolve("absent"),
+            null,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    assertEquals(ServeLauncher.EXIT_USAGE, code);
+    assertTrue(err.toString().contains("password file"), err.toString());
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void start_emptyPasswordOrHostName_isRefused(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    PrintWriter sink = new PrintWriter(new StringWriter(), true);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServeLauncher.start("127.0.0.1", 0, "u", empty, null, sink));
+    Path file = Files.writeString(dir.resolve("pw"), PASSWORD);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
+    assertTrue(e.getMessage().contains("IP address"), e.getMessage());
+  }
+
+  @Test
+  void config_toString_hidesThePassword() {
+    String text =
+        VsphereJsonServer.Config.builder()
+            .userName("u")
+            .password(PASSWORD.toCharArray())
+            .build()
+            .toString();
+    assertFalse(text.contains(PASSWORD), text);
+    assertTrue(text.contains("127.0.0.1"), text);
+  }
+}
