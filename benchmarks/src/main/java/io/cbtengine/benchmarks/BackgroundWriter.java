@@ -39,7 +39,8 @@ final class BackgroundWriter implements AutoCloseable {
   /** Starts the writer thread, detached, cycling over {@code offsets} (length a power of two). */
   BackgroundWriter(long[] offsets) {
     if (Integer.bitCount(offsets.length) != 1) {
-      throw new IllegalArgumentException("offsets.length must be a power of two: " + offsets.length);
+      throw new IllegalArgumentException(
+          "offsets.length must be a power of two: " + offsets.length);
     }
     this.offsets = offsets.clone();
     this.thread = new Thread(this::run, "cbt-bench-background-writer");

@@ -29,8 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  *
  * <p>{@code --notes} (default {@code benchmarks/findings.md}) is appended to the report as it is:
- * the hand-written analysis of the figures (where time goes, what is missing), kept apart so
- * that regenerating the tables does not lose it.
+ * the hand-written analysis of the figures (where time goes, what is missing), kept apart so that
+ * regenerating the tables does not lose it.
  *
  * <p>JMH forks get the Chronicle flags from {@link JvmFlags} (filtered from the root pom) through
  * {@code jvmArgsAppend}, together with a fixed 4 GiB heap. Quick mode: one fork, 3 warm-up and 5
@@ -43,8 +43,15 @@ public final class BenchmarkSuite {
 
   /** Parsed command line. */
   record Settings(
-      boolean quick, Path out, Path report, Path traces, String include, String[] impls,
-      String command, String revision, Path notes) {}
+      boolean quick,
+      Path out,
+      Path report,
+      Path traces,
+      String include,
+      String[] impls,
+      String command,
+      String revision,
+      Path notes) {}
 
   static Settings parse(String[] args) {
     boolean quick = true;
@@ -72,8 +79,11 @@ public final class BenchmarkSuite {
       }
     }
     if (command == null) {
-      command = "java -cp benchmarks.jar " + BenchmarkSuite.class.getName() + " "
-          + String.join(" ", args);
+      command =
+          "java -cp benchmarks.jar "
+              + BenchmarkSuite.class.getName()
+              + " "
+              + String.join(" ", args);
     }
     return new Settings(quick, out, report, traces, include, impls, command, revision, notes);
   }
@@ -138,13 +148,27 @@ public final class BenchmarkSuite {
 
     BenchmarkReport report =
         new BenchmarkReport(
-            jmh, pauses, memory, s.quick(), s.command(), started, loadBefore, Machine.loadAverage(),
-            forkArgs, s.traces(), s.revision());
+            jmh,
+            pauses,
+            memory,
+            s.quick(),
+            s.command(),
+            started,
+            loadBefore,
+            Machine.loadAverage(),
+            forkArgs,
+            s.traces(),
+            s.revision());
     Files.writeString(s.out().resolve("probe-and-footprint.json"), report.probeAndFootprintJson());
     Files.createDirectories(s.report().toAbsolutePath().getParent());
     String findings = Files.isRegularFile(s.notes()) ? Files.readString(s.notes()) : "";
     Files.writeString(s.report(), report.markdown() + findings);
-    System.out.println("# wrote " + jmhJson + ", " + s.out().resolve("probe-and-footprint.json")
-        + " and " + s.report());
+    System.out.println(
+        "# wrote "
+            + jmhJson
+            + ", "
+            + s.out().resolve("probe-and-footprint.json")
+            + " and "
+            + s.report());
   }
 }

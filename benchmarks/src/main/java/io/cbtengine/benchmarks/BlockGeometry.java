@@ -18,13 +18,16 @@ final class BlockGeometry {
 
   BlockGeometry(long capacityBytes, int blockSize) {
     if (blockSize <= 0 || Integer.bitCount(blockSize) != 1) {
-      throw new IllegalArgumentException("blockSize must be a power of two: blockSize=" + blockSize);
+      throw new IllegalArgumentException(
+          "blockSize must be a power of two: blockSize=" + blockSize);
     }
     long blocks = (capacityBytes + blockSize - 1) / blockSize;
     if (capacityBytes <= 0 || blocks > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          "capacity must hold 1..2^31-1 blocks: capacityBytes=" + capacityBytes
-              + ", blockSize=" + blockSize);
+          "capacity must hold 1..2^31-1 blocks: capacityBytes="
+              + capacityBytes
+              + ", blockSize="
+              + blockSize);
     }
     this.capacityBytes = capacityBytes;
     this.blockSize = blockSize;
@@ -45,8 +48,12 @@ final class BlockGeometry {
   void checkWrite(long offset, long length) {
     if (offset < 0 || length < 0 || offset + length > capacityBytes) {
       throw new IllegalArgumentException(
-          "write outside the disk: offset=" + offset + ", length=" + length
-              + ", capacity=" + capacityBytes);
+          "write outside the disk: offset="
+              + offset
+              + ", length="
+              + length
+              + ", capacity="
+              + capacityBytes);
     }
   }
 
@@ -69,7 +76,9 @@ final class BlockGeometry {
     return out;
   }
 
-  /** Coalesced byte extents of the set bits of a dense bitmap, bit {@code b} of word {@code b/64}. */
+  /**
+   * Coalesced byte extents of the set bits of a dense bitmap, bit {@code b} of word {@code b/64}.
+   */
   List<DiskChangeExtent> extents(long[] words) {
     List<DiskChangeExtent> out = new ArrayList<>();
     long block = nextSetBit(words, 0);

@@ -20,9 +20,9 @@ import org.HdrHistogram.Histogram;
  * <p>What it does not isolate: on a machine with fewer free cores than runnable threads (writer,
  * the engine's freezer, other tenants), a descheduled writer shows an OS time slice as a stall.
  * Garbage collection pauses stop the writer too; cuts whose window saw a collection are counted,
- * and the stall p99 is also given over the other cuts. Trackers
- * are kept for {@value #CUTS_PER_TRACKER} cuts, so the freezes of earlier epochs run in the
- * background as they would in service, then replaced to bound memory.
+ * and the stall p99 is also given over the other cuts. Trackers are kept for {@value
+ * #CUTS_PER_TRACKER} cuts, so the freezes of earlier epochs run in the background as they would in
+ * service, then replaced to bound memory.
  */
 public final class CutPauseProbe {
   static final int CUTS_PER_TRACKER = 10;
@@ -32,16 +32,24 @@ public final class CutPauseProbe {
 
   /** The figures of one implementation, in nanoseconds. */
   public record Result(
-      String impl, int cuts, Histogram stalls, Histogram cutTimes, Histogram window,
-      Histogram stallsWithoutGc, int cutsWithGc) {
+      String impl,
+      int cuts,
+      Histogram stalls,
+      Histogram cutTimes,
+      Histogram window,
+      Histogram stallsWithoutGc,
+      int cutsWithGc) {
     /** Named figures in microseconds, for the report. */
     public Map<String, Double> figuresMicros() {
       Map<String, Double> f = new LinkedHashMap<>();
       f.put("stall p50", stalls.getValueAtPercentile(50) / 1e3);
       f.put("stall p99", stalls.getValueAtPercentile(99) / 1e3);
       f.put("stall max", stalls.getMaxValue() / 1e3);
-      f.put("stall p99, cuts without GC", stallsWithoutGc.getTotalCount() == 0
-          ? Double.NaN : stallsWithoutGc.getValueAtPercentile(99) / 1e3);
+      f.put(
+          "stall p99, cuts without GC",
+          stallsWithoutGc.getTotalCount() == 0
+              ? Double.NaN
+              : stallsWithoutGc.getValueAtPercentile(99) / 1e3);
       f.put("cuts with a GC in the window", (double) cutsWithGc);
       f.put("cut p50", cutTimes.getValueAtPercentile(50) / 1e3);
       f.put("cut p99", cutTimes.getValueAtPercentile(99) / 1e3);
@@ -124,7 +132,8 @@ public final class CutPauseProbe {
     String[] impls = args.length > 0 ? args[0].split(",") : new String[] {"engine"};
     int cuts = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     for (String impl : impls) {
-      Result r = measure(TrackerKind.of(impl), RecordWriteBenchmark.CAPACITY, 65536, 1_000_000, cuts);
+      Result r =
+          measure(TrackerKind.of(impl), RecordWriteBenchmark.CAPACITY, 65536, 1_000_000, cuts);
       System.out.println(impl + " " + r.figuresMicros());
     }
   }

@@ -18,24 +18,26 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of a long interval: the complete answer for an interval of 1, 16, 256 or 4096 epochs,
- * on a 2 TiB disk at 64 KiB blocks where every epoch rewrites the same {@code hotBlocks} random
- * blocks. The answer is the same for every interval length, so the ratio of two scores is the
- * price of the epochs alone, not of a bigger answer.
+ * The cost of a long interval: the complete answer for an interval of 1, 16, 256 or 4096 epochs, on
+ * a 2 TiB disk at 64 KiB blocks where every epoch rewrites the same {@code hotBlocks} random
+ * blocks. The answer is the same for every interval length, so the ratio of two scores is the price
+ * of the epochs alone, not of a bigger answer.
  *
  * <p>Implementation notes. Snapshot 1 closes an empty epoch; snapshots 2..epochs+1 each close one
- * epoch of hot writes. Invocations alternate between intervals 1..epochs+1 and 0..epochs+1 (one more
- * epoch, empty), so the engine's cache of the last union never serves a whole loop. Baselines that
- * keep a dense bitmap per epoch ({@code floor}, {@code lockedBitSet}) would need 4 MiB per epoch,
- * 16 GiB for 4096 epochs, and are left out.
+ * epoch of hot writes. Invocations alternate between intervals 1..epochs+1 and 0..epochs+1 (one
+ * more epoch, empty), so the engine's cache of the last union never serves a whole loop. Baselines
+ * that keep a dense bitmap per epoch ({@code floor}, {@code lockedBitSet}) would need 4 MiB per
+ * epoch, 16 GiB for 4096 epochs, and are left out.
  *
  * <p>The setup cuts an epoch every ~0.2 ms, far faster than the engine's background freezer
  * compresses them, and each unfrozen epoch holds ~4 MiB of dense pages: left alone the backlog
- * exhausts a 4 GiB heap before 1,000 epochs. So the setup asks a query every {@value
- * #FREEZE_EVERY} epochs, which freezes them; the measurement is unaffected.
+ * exhausts a 4 GiB heap before 1,000 epochs. So the setup asks a query every {@value #FREEZE_EVERY}
+ * epochs, which freezes them; the measurement is unaffected.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)

@@ -36,7 +36,8 @@ public final class JvmFlags {
     for (String key : new String[] {"cbt.jvm.opens", "cbt.jvm.props"}) {
       String value = p.getProperty(key, "").trim();
       if (value.isEmpty() || value.contains("${")) {
-        throw new IllegalStateException("unfiltered flags in " + RESOURCE + ": " + key + "=" + value);
+        throw new IllegalStateException(
+            "unfiltered flags in " + RESOURCE + ": " + key + "=" + value);
       }
       flags.addAll(Arrays.asList(value.split("\\s+")));
     }

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Baseline {@code lockedBitSet}: a {@link java.util.BitSet} of block numbers per epoch, every mark
- * under a {@link ReentrantLock}; a cut swaps in a bitset allocated before taking the lock. Costs one
- * bit per block of the disk per epoch once the last block is touched. Thread-safe.
+ * under a {@link ReentrantLock}; a cut swaps in a bitset allocated before taking the lock. Costs
+ * one bit per block of the disk per epoch once the last block is touched. Thread-safe.
  */
 final class LockedBitSetTracker implements WriteTracker {
   private final BlockGeometry geometry;

@@ -41,12 +41,19 @@ final class Machine {
   }
 
   static String jdk() {
-    return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (" + System.getProperty("java.vendor") + ")";
+    return System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + " ("
+        + System.getProperty("java.vendor")
+        + ")";
   }
 
   static String os() {
-    return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+    return System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + " "
         + System.getProperty("os.arch");
   }
 

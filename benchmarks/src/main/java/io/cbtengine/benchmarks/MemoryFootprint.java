@@ -18,8 +18,8 @@ import org.roaringbitmap.RoaringBitmap;
  * the figure measured here is the serialized size of exactly that bitmap built from the same block
  * set; it leaves out the JVM object headers of the in-heap form (tens of bytes per 65,536-block
  * container). A trace with several volumes counts each volume as its own disk and sums. A trace
- * does not say how large its disks are: each volume's capacity is taken as its highest written
- * byte rounded up to a whole GiB, which makes the dense bitmap as small as it could be.
+ * does not say how large its disks are: each volume's capacity is taken as its highest written byte
+ * rounded up to a whole GiB, which makes the dense bitmap as small as it could be.
  */
 public final class MemoryFootprint {
   private static final long GIB = 1L << 30;
@@ -34,8 +34,14 @@ public final class MemoryFootprint {
    * {@code engineBytes} the engine's own heap figure for the frozen epoch, -1 if not measured.
    */
   public record Row(
-      String dirt, long capacityBytes, int blockSize, long dirtyBlocks, long frozenBytes,
-      long denseBytes, long engineBytes, String note) {
+      String dirt,
+      long capacityBytes,
+      int blockSize,
+      long dirtyBlocks,
+      long frozenBytes,
+      long denseBytes,
+      long engineBytes,
+      String note) {
     public double bitsPerDirtyBlock() {
       return dirtyBlocks == 0 ? 0 : 8.0 * frozenBytes / dirtyBlocks;
     }
@@ -67,7 +73,9 @@ public final class MemoryFootprint {
     return (blocks + 7) / 8;
   }
 
-  /** 0.1 %, 1 % and 10 % of the disk's blocks, random and clustered; engine figures if given one. */
+  /**
+   * 0.1 %, 1 % and 10 % of the disk's blocks, random and clustered; engine figures if given one.
+   */
   public static List<Row> synthetic(long capacityBytes, int blockSize, EngineFootprint engine) {
     int blocks = (int) (capacityBytes / blockSize);
     List<Row> rows = new ArrayList<>();
@@ -84,18 +92,32 @@ public final class MemoryFootprint {
         clustered.add((long) start, (long) start + CLUSTER_BLOCKS);
       }
       rows.add(
-          row("clustered " + pct, capacityBytes, blockSize, clustered, engine,
+          row(
+              "clustered " + pct,
+              capacityBytes,
+              blockSize,
+              clustered,
+              engine,
               "runs of " + CLUSTER_BLOCKS + " blocks"));
     }
     return rows;
   }
 
   private static Row row(
-      String dirt, long capacityBytes, int blockSize, RoaringBitmap blocks, EngineFootprint engine,
+      String dirt,
+      long capacityBytes,
+      int blockSize,
+      RoaringBitmap blocks,
+      EngineFootprint engine,
       String note) {
     return new Row(
-        dirt, capacityBytes, blockSize, blocks.getLongCardinality(), frozenBytes(blocks),
-        denseBytes(capacityBytes, blockSize), engineBytes(engine, capacityBytes, blockSize, blocks),
+        dirt,
+        capacityBytes,
+        blockSize,
+        blocks.getLongCardinality(),
+        frozenBytes(blocks),
+        denseBytes(capacityBytes, blockSize),
+        engineBytes(engine, capacityBytes, blockSize, blocks),
         note);
   }
 
@@ -165,10 +187,20 @@ public final class MemoryFootprint {
       }
     }
     String note =
-        blocks.size() + " volume(s), " + counts.writes() + " writes, " + counts.skipped()
+        blocks.size()
+            + " volume(s), "
+            + counts.writes()
+            + " writes, "
+            + counts.skipped()
             + " skipped";
     return new Row(
-        file.getFileName().toString(), capacity, blockSize, dirty, frozen, dense, engineTotal,
+        file.getFileName().toString(),
+        capacity,
+        blockSize,
+        dirty,
+        frozen,
+        dense,
+        engineTotal,
         note);
   }
 
@@ -183,8 +215,15 @@ public final class MemoryFootprint {
       System.out.printf(
           "%-28s dirty=%,d roaring=%,d B engine=%,d B dense=%,d B bits/dirty=%.2f/%.2f"
               + " vsDense=%.4f/%.4f (%s)%n",
-          r.dirt(), r.dirtyBlocks(), r.frozenBytes(), r.engineBytes(), r.denseBytes(),
-          r.bitsPerDirtyBlock(), r.engineBitsPerDirtyBlock(), r.vsDense(), r.engineVsDense(),
+          r.dirt(),
+          r.dirtyBlocks(),
+          r.frozenBytes(),
+          r.engineBytes(),
+          r.denseBytes(),
+          r.bitsPerDirtyBlock(),
+          r.engineBitsPerDirtyBlock(),
+          r.vsDense(),
+          r.engineVsDense(),
           r.note());
     }
   }

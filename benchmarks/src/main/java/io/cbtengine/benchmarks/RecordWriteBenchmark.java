@@ -26,14 +26,16 @@ import org.openjdk.jmh.infra.ThreadParams;
  * second. So the fresh-block benchmarks run in single-shot mode: each iteration is one batch of
  * {@value #BATCH} calls per thread against a tracker created just before it (outside the
  * measurement), and the score is the time of the batch; ns per write is score / batch. With 2^20
- * random 4 KiB-aligned writes over 2^25 blocks, under 2 % of them hit a block already dirty. Offsets
- * come from a pre-generated array, so the measured loop holds no random generator. The
+ * random 4 KiB-aligned writes over 2^25 blocks, under 2 % of them hit a block already dirty.
+ * Offsets come from a pre-generated array, so the measured loop holds no random generator. The
  * already-dirty benchmark marks the same offsets in advance and cycles over them in average-time
  * mode. The sequential benchmarks also start each batch on a fresh tracker; 2^20 writes of 1 MiB
  * cover half the disk, so they never wrap.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class RecordWriteBenchmark {
   /** The disk: 2 TiB. */
   public static final long CAPACITY = 2L << 40;
@@ -51,7 +53,9 @@ public class RecordWriteBenchmark {
   @Param({"65536"})
   public int blockSize;
 
-  /** {@code 2 * BATCH} random offsets: thread {@code t} uses {@code [t * BATCH, (t + 1) * BATCH)}. */
+  /**
+   * {@code 2 * BATCH} random offsets: thread {@code t} uses {@code [t * BATCH, (t + 1) * BATCH)}.
+   */
   long[] randomOffsets;
 
   @Setup(Level.Trial)

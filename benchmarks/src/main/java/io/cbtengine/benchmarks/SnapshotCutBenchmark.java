@@ -21,14 +21,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * The snapshot cut and the freeze of the cut epoch, with a writer running.
  *
  * <p>Implementation notes. Every iteration builds a fresh tracker (outside the measurement) whose
- * open epoch holds {@code dirtyBlocks} random blocks, with a {@link BackgroundWriter} marking random
- * 4 KiB writes into it all along, then measures one call:
+ * open epoch holds {@code dirtyBlocks} random blocks, with a {@link BackgroundWriter} marking
+ * random 4 KiB writes into it all along, then measures one call:
  *
  * <ul>
  *   <li>{@code cut}: {@code createSnapshot} alone, as its caller sees it.
  *   <li>{@code cutAndFirstQuery}: the cut, then the complete answer for the cut epoch. The engine
- *       freezes in the background, so this first query pays for the freeze (it waits for it or
- *       does it); baselines compact inside their cut.
+ *       freezes in the background, so this first query pays for the freeze (it waits for it or does
+ *       it); baselines compact inside their cut.
  *   <li>{@code queryFrozen}: the same answer on an epoch frozen before the measurement. The engine
  *       caches the last union it computed, so the epoch is frozen by a query of another interval
  *       (snapshot 1 is cut before any dirt, and freezing asks for 0..2 while the measure asks for
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * percentile over many cuts that a JMH score cannot carry.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5)

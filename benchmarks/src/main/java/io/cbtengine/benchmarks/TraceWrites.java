@@ -95,30 +95,34 @@ final class TraceWrites {
   /** {offset, length} of a write, or null for a read. */
   private static long[] parseLine(String format, String line) {
     switch (format) {
-      case "tencent": { // timestamp_s,offset_sectors,size_sectors,io_type(1=write),volume_id
-        String[] f = line.split(",");
-        return f[3].trim().equals("1")
-            ? new long[] {Long.parseLong(f[1].trim()) * 512, Long.parseLong(f[2].trim()) * 512}
-            : null;
-      }
-      case "msr": { // timestamp,hostname,disk,Read|Write,offset_bytes,size_bytes,response_time
-        String[] f = line.split(",");
-        return f[3].trim().equalsIgnoreCase("Write")
-            ? new long[] {Long.parseLong(f[4].trim()), Long.parseLong(f[5].trim())}
-            : null;
-      }
-      case "systor": { // Timestamp,Response,IOType,LUN,Offset,Size
-        String[] f = line.split(",");
-        return f[2].trim().equalsIgnoreCase("W")
-            ? new long[] {Long.parseLong(f[4].trim()), Long.parseLong(f[5].trim())}
-            : null;
-      }
-      case "disksim": { // time_ns device lba_sectors size_sectors op(0=write)
-        String[] f = line.trim().split("\\s+");
-        return f[4].equals("0")
-            ? new long[] {Long.parseLong(f[2]) * 512, Long.parseLong(f[3]) * 512}
-            : null;
-      }
+      case "tencent":
+        { // timestamp_s,offset_sectors,size_sectors,io_type(1=write),volume_id
+          String[] f = line.split(",");
+          return f[3].trim().equals("1")
+              ? new long[] {Long.parseLong(f[1].trim()) * 512, Long.parseLong(f[2].trim()) * 512}
+              : null;
+        }
+      case "msr":
+        { // timestamp,hostname,disk,Read|Write,offset_bytes,size_bytes,response_time
+          String[] f = line.split(",");
+          return f[3].trim().equalsIgnoreCase("Write")
+              ? new long[] {Long.parseLong(f[4].trim()), Long.parseLong(f[5].trim())}
+              : null;
+        }
+      case "systor":
+        { // Timestamp,Response,IOType,LUN,Offset,Size
+          String[] f = line.split(",");
+          return f[2].trim().equalsIgnoreCase("W")
+              ? new long[] {Long.parseLong(f[4].trim()), Long.parseLong(f[5].trim())}
+              : null;
+        }
+      case "disksim":
+        { // time_ns device lba_sectors size_sectors op(0=write)
+          String[] f = line.trim().split("\\s+");
+          return f[4].equals("0")
+              ? new long[] {Long.parseLong(f[2]) * 512, Long.parseLong(f[3]) * 512}
+              : null;
+        }
       default:
         throw new AssertionError(format);
     }
@@ -128,10 +132,11 @@ final class TraceWrites {
     switch (format) {
       case "tencent":
         return line.split(",")[4].trim();
-      case "msr": {
-        String[] f = line.split(",");
-        return f[1].trim() + "_" + f[2].trim();
-      }
+      case "msr":
+        {
+          String[] f = line.split(",");
+          return f[1].trim() + "_" + f[2].trim();
+        }
       case "systor":
         return line.split(",")[3].trim();
       case "disksim":

@@ -21,7 +21,9 @@ public enum TrackerKind {
     return paramName;
   }
 
-  /** @throws IllegalArgumentException if no implementation has that parameter name */
+  /**
+   * @throws IllegalArgumentException if no implementation has that parameter name
+   */
   public static TrackerKind of(String paramName) {
     for (TrackerKind kind : values()) {
       if (kind.paramName.equals(paramName)) {
@@ -32,7 +34,9 @@ public enum TrackerKind {
         "unknown impl: impl=" + paramName + ", known=" + Arrays.toString(values()));
   }
 
-  /** A new, empty tracker of a disk of {@code capacityBytes} tracked in blocks of {@code blockSize}. */
+  /**
+   * A new, empty tracker of a disk of {@code capacityBytes} tracked in blocks of {@code blockSize}.
+   */
   public WriteTracker create(long capacityBytes, int blockSize) {
     switch (this) {
       case ENGINE:

@@ -55,17 +55,24 @@ class MemoryFootprintTest {
         dir.resolve("msr-tiny.csv"),
         "1,hm,0,Write,65536,4096,1\n2,hm,0,Read,0,4096,1\n3,hm,0,Write,131072,0,1\n");
     Files.writeString(dir.resolve("tiny.disksim"), "0 0 128 8 0\n1 0 0 8 1\n");
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("systor-tiny.csv.gz")))) {
+    try (OutputStream out =
+        new GZIPOutputStream(Files.newOutputStream(dir.resolve("systor-tiny.csv.gz")))) {
       out.write(
           "Timestamp,Response,IOType,LUN,Offset,Size\n1.0,0.1,W,0,65536,131072\n1.0,0.1,R,0,0,512\n"
               .getBytes(StandardCharsets.US_ASCII));
     }
     try (OutputStream out =
-        new BZip2CompressorOutputStream(Files.newOutputStream(dir.resolve("tencent-tiny.csv.bz2")))) {
+        new BZip2CompressorOutputStream(
+            Files.newOutputStream(dir.resolve("tencent-tiny.csv.bz2")))) {
       out.write("1,128,8,1,7\n1,0,8,0,7\n1,256,8,1,8\n".getBytes(StandardCharsets.US_ASCII));
     }
     ByteBuffer vscsi = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-    vscsi.putInt(0, 1).putInt(4, 4096).putInt(8, 1).putShort(12, (short) 0x2a).putShort(14, (short) 1);
+    vscsi
+        .putInt(0, 1)
+        .putInt(4, 4096)
+        .putInt(8, 1)
+        .putShort(12, (short) 0x2a)
+        .putShort(14, (short) 1);
     vscsi.putLong(16, 128).putLong(24, 0);
     vscsi.putInt(32, 2).putInt(36, 4096).putInt(40, 1).putShort(44, (short) 0x28);
     vscsi.putLong(48, 0).putLong(56, 0);
@@ -78,7 +85,8 @@ class MemoryFootprintTest {
     for (MemoryFootprint.Row r : rows) {
       long expectedBlocks = r.dirt().startsWith("systor") || r.dirt().startsWith("tencent") ? 2 : 1;
       assertEquals(expectedBlocks, r.dirtyBlocks(), r.toString());
-      assertTrue(r.note().contains(r.dirt().startsWith("msr") ? "1 skipped" : "0 skipped"), r.note());
+      assertTrue(
+          r.note().contains(r.dirt().startsWith("msr") ? "1 skipped" : "0 skipped"), r.note());
     }
   }
 }

@@ -25,13 +25,17 @@ class SnapshotCutBenchmarkTest {
     return bench;
   }
 
-  private static void assertDirtyPlusWriter(SnapshotCutBenchmark bench, List<DiskChangeExtent> got) {
+  private static void assertDirtyPlusWriter(
+      SnapshotCutBenchmark bench, List<DiskChangeExtent> got) {
     RoaringBitmap answered = Trackers.blocks(got, BLOCK);
     RoaringBitmap dirty = RoaringBitmap.bitmapOf(bench.dirty);
     RoaringBitmap writer =
         Trackers.blocks(
             RecordWriteBenchmark.randomOffsets(1 << 16, SnapshotCutBenchmark.CAPACITY, 4096, 3),
-            0, 1 << 16, 4096, BLOCK);
+            0,
+            1 << 16,
+            4096,
+            BLOCK);
     assertTrue(answered.contains(dirty), "a dirty block is missing");
     assertTrue(
         RoaringBitmap.or(dirty, writer).contains(answered), "a block nobody wrote is reported");
