@@ -107,6 +107,10 @@ final class EpochChangeTracker implements ChangeTracker {
     return freezer;
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   void checkOpen() {
     if (closed) {
       throw new InvalidStateException("engine is closed");
@@ -238,6 +242,9 @@ final class EpochChangeTracker implements ChangeTracker {
     synchronized (this) {
       closed = true;
     }
+    for (EpochTrackedDisk d : disks.values()) {
+      d.engineClosed();
+    }
     freezer.abandon();
     for (EpochTrackedDisk d : disks.values()) {
       d.closeFiles();
@@ -255,6 +262,9 @@ final class EpochChangeTracker implements ChangeTracker {
         return;
       }
       closed = true;
+    }
+    for (EpochTrackedDisk d : disks.values()) {
+      d.engineClosed();
     }
     freezer.close();
     if (directory != null) {

@@ -73,6 +73,15 @@ public final class EpochTrackedDisk implements TrackedDisk {
   private volatile Generation generation;
   private volatile boolean deleted;
 
+  /**
+   * What a write needs, in one immutable object behind one volatile read: the capacity, the
+   * generation's epochs ({@code null} while tracking is disabled) and whether the disk is usable.
+   * Replaced (under the disk's lock, or by the engine at close) whenever one of them changes.
+   */
+  private record WritePath(long capacity, EpochLog log, boolean live) {}
+
+  private volatile WritePath writePath;
+
   EpochTrackedDisk(
       EpochChangeTracker engine,
       DiskStore store,
@@ -89,6 +98,23 @@ public final class EpochTrackedDisk implements TrackedDisk {
     this.blockShift = Integer.numberOfTrailingZeros(options.blockSize());
     this.creationOrder = creationOrder;
     this.generation = generation;
+    publishWritePath();
+  }
+
+  /** Republishes {@link #writePath} from the fields; call after changing any of them. */
+  private void publishWritePath() {
+    Generation g = generation;
+    writePath = new WritePath(capacity, g == null ? null : g.log(), !deleted && !engine.isClosed());
+  }
+
+  /** Called by the engine once it is closed: writes then fail with InvalidState. */
+  void engineClosed() {
+    lock.lock();
+    try {
+      writePath = new WritePath(capacity, null, false);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -127,17 +153,18 @@ public final class EpochTrackedDisk implements TrackedDisk {
 
   @Override
   public void recordWrite(long offset, long length) {
-    checkWrite(offset, length);
-    Generation g = generation;
-    if (length == 0 || g == null) {
+    WritePath w = writePath;
+    checkWrite(w, offset, length);
+    if (length == 0 || w.log == null) {
       return;
     }
-    g.log().mark(offset >>> blockShift, (offset + length - 1) >>> blockShift);
+    w.log.mark(offset >>> blockShift, (offset + length - 1) >>> blockShift);
   }
 
   @Override
   public WriteScope beginWrite(long offset, long length) {
-    checkWrite(offset, length);
+    WritePath w = writePath;
+    checkWrite(w, offset, length);
     if (length == 0) {
       return NO_SCOPE;
     }
@@ -145,16 +172,20 @@ public final class EpochTrackedDisk implements TrackedDisk {
     // while the scope is open, the data may land after that snapshot.
     Scope scope = new Scope(offset >>> blockShift, (offset + length - 1) >>> blockShift);
     scopes.add(scope);
-    Generation g = generation;
-    if (g != null) {
-      g.log().mark(scope.first, scope.last);
+    // Read again after registering: a cut between the two reads must not be missed (see notes).
+    EpochLog log = writePath.log;
+    if (log != null) {
+      log.mark(scope.first, scope.last);
     }
     return scope;
   }
 
-  private void checkWrite(long offset, long length) {
-    checkLive();
-    long cap = capacity;
+  private void checkWrite(WritePath w, long offset, long length) {
+    if (!w.live) {
+      checkLive();
+      throw new InvalidStateException("disk is not usable: disk=" + id);
+    }
+    long cap = w.capacity;
     if (offset < 0 || offset > cap) {
       throw new InvalidArgumentException(
           "offset",
@@ -357,6 +388,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       }
       store.extended(newCapacityBytes);
       capacity = newCapacityBytes;
+      publishWritePath();
       Generation g = generation;
       engine
           .catalog()
@@ -376,6 +408,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       }
       Generation g = engine.newGeneration(store, true);
       generation = g;
+      publishWritePath();
       engine.catalog().putDisk(id.value(), diskRecord(g, 0, capacity));
     } finally {
       lock.unlock();
@@ -393,6 +426,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       }
       store.trackingDisabled(g.high(), g.low());
       generation = null;
+      publishWritePath();
       engine.catalog().removeSnapshotsOf(id.value());
       engine.catalog().putDisk(id.value(), diskRecord(null, 0, capacity));
     } finally {
@@ -419,6 +453,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       store.deleted();
       deleted = true;
       generation = null;
+      publishWritePath();
     } finally {
       lock.unlock();
     }

@@ -88,6 +88,10 @@ class CrashCampaignTest {
       if (round == rounds - 1 || random.nextInt(10) < 7) {
         verify(dir, ack, durability, random);
       }
+      // One line per round, so that a long soak cut short still tells how far it got.
+      System.out.printf(
+          "crash round %d/%d %s: answered=%d, refused=%d, write checks=%d%n",
+          round + 1, rounds, durability, answered, rejected, writesChecked);
     }
   }
 
