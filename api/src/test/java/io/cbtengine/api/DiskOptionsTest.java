@@ -13,7 +13,7 @@ class DiskOptionsTest {
   void defaults_contractValues() {
     DiskOptions d = DiskOptions.defaults();
 
-    assertEquals(64 * 1024, d.blockSize());
+    assertEquals(4 * 1024, d.blockSize());
     assertFalse(d.initiallyEmpty());
     assertEquals(Long.MAX_VALUE, d.maxWindowBytes());
     assertEquals(DiskOptions.DEFAULT_MAX_EXTENTS_PER_REPLY, d.maxExtentsPerReply());

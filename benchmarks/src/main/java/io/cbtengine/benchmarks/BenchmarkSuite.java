@@ -97,6 +97,7 @@ public final class BenchmarkSuite {
     // JMH: every benchmark class, the flags from the one place the build defines them.
     List<String> forkArgs = new ArrayList<>(JvmFlags.chronicleFlags());
     forkArgs.addAll(List.of("-Xms4g", "-Xmx4g"));
+    forkArgs.add("-Dcbt.traces.dir=" + s.traces().toAbsolutePath());
     Path jmhJson = s.out().resolve("jmh.json");
     ChainedOptionsBuilder options =
         new OptionsBuilder()

@@ -37,7 +37,53 @@ public final class CbtEngine {
 
   /** An engine whose state lives in memory only (the catalog off-heap). */
   public static ChangeTracker inMemory() {
+    checkJvmFlags();
     return new EpochChangeTracker(SnapshotCatalog.inMemory(DEFAULT_CATALOG_ENTRIES));
+  }
+
+  /** The packages Chronicle Map reaches into: {module, package, "open" or "export"}. */
+  private static final String[][] REQUIRED_ACCESS = {
+    {"java.base", "jdk.internal.ref", "export"},
+    {"java.base", "sun.nio.ch", "export"},
+    {"jdk.unsupported", "sun.misc", "export"},
+    {"java.base", "java.lang", "open"},
+    {"java.base", "java.lang.reflect", "open"},
+    {"java.base", "java.io", "open"},
+    {"java.base", "java.util", "open"},
+    {"java.base", "java.nio", "open"},
+  };
+
+  /**
+   * Fails fast, with the flags to add, when the JVM lacks the opens and exports Chronicle Map
+   * needs; without them it fails deep inside with an {@code IllegalAccessException}.
+   *
+   * @throws io.cbtengine.api.InvalidStateException naming every missing flag
+   */
+  static void checkJvmFlags() {
+    Module me = CbtEngine.class.getModule();
+    StringBuilder missing = new StringBuilder();
+    for (String[] a : REQUIRED_ACCESS) {
+      Module m = ModuleLayer.boot().findModule(a[0]).orElse(null);
+      if (m == null) {
+        continue;
+      }
+      boolean ok = a[2].equals("open") ? m.isOpen(a[1], me) : m.isExported(a[1], me);
+      if (!ok) {
+        missing
+            .append(" --add-")
+            .append(a[2].equals("open") ? "opens" : "exports")
+            .append('=')
+            .append(a[0])
+            .append('/')
+            .append(a[1])
+            .append("=ALL-UNNAMED");
+      }
+    }
+    if (missing.length() > 0) {
+      throw new io.cbtengine.api.InvalidStateException(
+          "the JVM lacks flags Chronicle Map needs on Java 17 (README.md, Embedding): missing"
+              + missing);
+    }
   }
 
   /**
@@ -53,6 +99,7 @@ public final class CbtEngine {
 
   /** An engine persisted in {@code directory} with the given options; see {@link #open(Path)}. */
   public static ChangeTracker open(Path directory, EngineOptions options) {
+    checkJvmFlags();
     DirectoryStore store =
         DirectoryStore.open(
             directory, options.durability() == Durability.INTENT, options.intentRegionBytes());

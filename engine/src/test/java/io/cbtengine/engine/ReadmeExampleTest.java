@@ -35,6 +35,6 @@ class ReadmeExampleTest {
     }
     // --- README example ends
     assertEquals(
-        List.of(new DiskChangeExtent(0, 65536), new DiskChangeExtent(1 << 20, 65536)), changed);
+        List.of(new DiskChangeExtent(4096, 8192), new DiskChangeExtent(1 << 20, 4096)), changed);
   }
 }

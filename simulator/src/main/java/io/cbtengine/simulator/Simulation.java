@@ -4,6 +4,7 @@ import io.cbtengine.api.ChangeTracker;
 import io.cbtengine.api.DiskChangeExtent;
 import io.cbtengine.api.DiskChangeInfo;
 import io.cbtengine.api.DiskId;
+import io.cbtengine.api.InvalidArgumentException;
 import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.api.WriteScope;
@@ -105,8 +106,18 @@ public final class Simulation {
     boolean engineHeapCounted = false;
     try {
       for (DiskSpec spec : workload.disks()) {
-        TrackedDisk disk =
-            engine.createDisk(DiskId.of(spec.id()), spec.capacity(), config.diskOptions());
+        TrackedDisk disk;
+        try {
+          disk = engine.createDisk(DiskId.of(spec.id()), spec.capacity(), config.diskOptions());
+        } catch (InvalidArgumentException e) {
+          // A capacity the engine refuses comes from the input (trace offsets or --disk-size).
+          throw new IOException(
+              "disk "
+                  + spec.id()
+                  + " cannot be tracked (use --disk-size, or a larger --block-size): "
+                  + e.getMessage(),
+              e);
+        }
         states.put(spec.id(), new DiskState(spec.id(), disk));
       }
       if (config.threads() > 0) {

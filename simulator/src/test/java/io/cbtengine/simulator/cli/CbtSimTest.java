@@ -95,6 +95,16 @@ class CbtSimTest {
   }
 
   @Test
+  void replay_offsetBeyondEngineLimit_exitTwoOneLineNoStackTrace() throws IOException {
+    Path p = dir.resolve("huge.csv");
+    Files.writeString(p, "128166385295514663,hm,0,Write,70368744177664,4096,100\n");
+    CliRunner r = CliRunner.run("replay", "--block-size", "512", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("cannot be tracked"), r.toString());
+    assertTrue(!r.err.contains("\tat "), "no stack trace: " + r);
+  }
+
+  @Test
   void replay_undetectableFile_exitTwoListingFormats() throws IOException {
     Path p = dir.resolve("notes.txt");
     Files.writeString(p, "not a trace\nat all\n");
