@@ -233,11 +233,7 @@ public final class DirectoryStore implements AutoCloseable {
       Files.createDirectories(d);
       StoreFiles.syncDirectory(d.getParent());
       DiskJournal journal = DiskJournal.create(d.resolve("journal.log"));
-      ByteBuffer p = DiskJournal.payload(8 + 8 + 4 + 1 + 4 + 8);
-      p.putLong(creationOrder).putLong(capacity).putInt(o.blockSize());
-      p.put((byte) (o.initiallyEmpty() ? 1 : 0)).putInt(o.maxExtentsPerReply());
-      p.putLong(o.maxWindowBytes()).flip();
-      journal.append(DiskJournal.CREATED, p);
+      journal.append(DiskJournal.CREATED, createdPayload(creationOrder, capacity, o));
       return new DirectoryDiskStore(this, d, journal, regionShift(o.blockSize()));
     } catch (IOException e) {
       throw new FileFaultException(
@@ -246,6 +242,15 @@ public final class DirectoryStore implements AutoCloseable {
           "cannot create disk files: disk=" + diskId + ", dir=" + d + ", error=" + e,
           e);
     }
+  }
+
+  /** The payload of a CREATED journal record. */
+  private static ByteBuffer createdPayload(long creationOrder, long capacity, DiskOptions o) {
+    ByteBuffer p = DiskJournal.payload(8 + 8 + 4 + 1 + 4 + 8);
+    p.putLong(creationOrder).putLong(capacity).putInt(o.blockSize());
+    p.put((byte) (o.initiallyEmpty() ? 1 : 0)).putInt(o.maxExtentsPerReply());
+    p.putLong(o.maxWindowBytes()).flip();
+    return p;
   }
 
   /** Recovers every disk in the directory; see the class comment. */
@@ -415,12 +420,7 @@ public final class DirectoryStore implements AutoCloseable {
       Path fresh = d.resolve("journal.log.new");
       Files.deleteIfExists(fresh);
       DiskJournal j = DiskJournal.create(fresh);
-      ByteBuffer p = DiskJournal.payload(8 + 8 + 4 + 1 + 4 + 8);
-      DiskOptions o = created.options;
-      p.putLong(created.order).putLong(capacity).putInt(o.blockSize());
-      p.put((byte) (o.initiallyEmpty() ? 1 : 0)).putInt(o.maxExtentsPerReply());
-      p.putLong(o.maxWindowBytes()).flip();
-      j.append(DiskJournal.CREATED, p);
+      j.append(DiskJournal.CREATED, createdPayload(created.order, capacity, created.options));
       j.close();
       Files.move(
           fresh,
@@ -431,14 +431,7 @@ public final class DirectoryStore implements AutoCloseable {
       journal = DiskJournal.openForAppend(journalFile, Files.size(journalFile));
       DirectoryDiskStore store = new DirectoryDiskStore(this, d, journal, regionShift);
       retireGenerations(d, null);
-      return new RecoveredDisk(
-          diskId,
-          created.order,
-          capacity,
-          created.options,
-          resetGeneration(store, notes),
-          store,
-          notes);
+      return reset(diskId, created, capacity, store, notes);
     }
     journal = DiskJournal.openForAppend(journalFile, replay.validLength());
     DirectoryDiskStore store = new DirectoryDiskStore(this, d, journal, regionShift);
@@ -454,14 +447,7 @@ public final class DirectoryStore implements AutoCloseable {
     // NONE after an unclean stop: nothing on disk covers the writes since the last freeze.
     if (!wasClean && !intentLogging) {
       notes.add("unclean stop in durability mode NONE; tracking reset to a new generation");
-      return new RecoveredDisk(
-          diskId,
-          created.order,
-          capacity,
-          created.options,
-          resetGeneration(store, notes),
-          store,
-          notes);
+      return reset(diskId, created, capacity, store, notes);
     }
 
     // Step 2: closed epochs; one rebuilt from its logs is written as an epoch file at once, so
@@ -489,14 +475,7 @@ public final class DirectoryStore implements AutoCloseable {
     BlockSet content = fromLogs(store, high, low, k, wasClean);
     if (content == null) {
       notes.add("open epoch " + k + " cannot be recovered; tracking reset to a new generation");
-      return new RecoveredDisk(
-          diskId,
-          created.order,
-          capacity,
-          created.options,
-          resetGeneration(store, notes),
-          store,
-          notes);
+      return reset(diskId, created, capacity, store, notes);
     }
 
     // Step 4: save the recovered content, start a fresh intent log, pre-mark the open epoch.
@@ -539,6 +518,19 @@ public final class DirectoryStore implements AutoCloseable {
       return intents.blocks();
     }
     return saved == null ? null : BlockSet.union(List.of(saved, intents.blocks()));
+  }
+
+  /** The disk with its tracking restarted in a new generation (earlier changeIds: FileFault). */
+  private RecoveredDisk reset(
+      String diskId, Created created, long capacity, DirectoryDiskStore store, List<String> notes) {
+    return new RecoveredDisk(
+        diskId,
+        created.order,
+        capacity,
+        created.options,
+        resetGeneration(store, notes),
+        store,
+        notes);
   }
 
   private static void premark(Epoch open, BlockSet content) {
