@@ -520,8 +520,9 @@ final class BenchmarkReport {
         OS took from the writer.
       - Rerun one comparison: `java $(java -cp benchmarks/target/benchmarks.jar \\
         io.cbtengine.benchmarks.JvmFlags) -jar benchmarks/target/benchmarks.jar \\
-        RecordWriteBenchmark -p impl=engine,syncRoaring`. JMH forks inherit the launching JVM's flags, so the Chronicle
-        flags given to `java` reach the forks; without them the engine refuses to run.
+        RecordWriteBenchmark -p impl=engine,syncRoaring`. JMH forks inherit the launching JVM's
+        flags, so the Chronicle flags given to `java` reach the forks; without them the engine
+        refuses to run.
       """;
 
   // ---- JSON of the figures JMH does not hold ---------------------------------------------------
