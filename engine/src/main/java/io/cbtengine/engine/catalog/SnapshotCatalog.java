@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
@@ -80,33 +79,6 @@ public final class SnapshotCatalog implements AutoCloseable {
     return map.remove(snapshotKey(diskId, snapshotId)) != null;
   }
 
-  /** Calls {@code action} with (diskId, record) for every readable disk record. */
-  public void forEachDisk(BiConsumer<String, DiskRecord> action) {
-    map.forEach(
-        (k, v) -> {
-          if (k.startsWith(DISK_PREFIX)) {
-            DiskRecord r = DiskRecord.decode(v);
-            if (r != null) {
-              action.accept(k.substring(DISK_PREFIX.length()), r);
-            }
-          }
-        });
-  }
-
-  /** Calls {@code action} with (snapshotId, record) for every readable snapshot of the disk. */
-  public void forEachSnapshot(String diskId, BiConsumer<String, SnapshotRecord> action) {
-    String prefix = SNAPSHOT_PREFIX + diskId + "/";
-    map.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            SnapshotRecord r = SnapshotRecord.decode(v);
-            if (r != null) {
-              action.accept(k.substring(prefix.length()), r);
-            }
-          }
-        });
-  }
-
   /** Removes every snapshot record of the disk. */
   public void removeSnapshotsOf(String diskId) {
     String prefix = SNAPSHOT_PREFIX + diskId + "/";
@@ -116,11 +88,6 @@ public final class SnapshotCatalog implements AutoCloseable {
   /** The number of records. */
   public long size() {
     return map.longSize();
-  }
-
-  /** Off-heap bytes the map holds. */
-  public long offHeapBytes() {
-    return map.offHeapMemoryUsed();
   }
 
   private static String snapshotKey(String diskId, String snapshotId) {

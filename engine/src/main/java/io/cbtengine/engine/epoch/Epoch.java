@@ -78,11 +78,6 @@ public final class Epoch {
     return f != null ? f : freeze();
   }
 
-  /** The frozen blocks if the epoch is frozen, else {@code null}; never waits. */
-  public BlockSet frozenIfReady() {
-    return frozen;
-  }
-
   /** Compresses the dense bitmap of a cut epoch and drops it; idempotent. */
   public synchronized BlockSet freeze() {
     if (lost) {

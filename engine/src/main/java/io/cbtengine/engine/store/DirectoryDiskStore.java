@@ -244,10 +244,6 @@ final class DirectoryDiskStore implements DiskStore {
     EpochFile.write(openFile(generationDir(high, low), k), high, low, k, content);
   }
 
-  DiskJournal journal() {
-    return journal;
-  }
-
   Path dir() {
     return dir;
   }

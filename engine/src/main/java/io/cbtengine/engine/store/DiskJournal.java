@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -174,9 +173,5 @@ final class DiskJournal implements AutoCloseable {
 
   static ByteBuffer payload(int capacity) {
     return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  static boolean exists(Path file) {
-    return Files.isRegularFile(file);
   }
 }

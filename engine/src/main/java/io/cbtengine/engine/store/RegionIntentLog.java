@@ -111,20 +111,6 @@ final class RegionIntentLog implements IntentLog {
     }
   }
 
-  /** Marks regions as already durable (recovered from an earlier run of this epoch). */
-  void preload(BlockSet regions) {
-    long pos = 0;
-    while (true) {
-      long s = regions.nextSet(pos);
-      if (s < 0) {
-        return;
-      }
-      long e = regions.nextClear(s);
-      durableRegions.mark(s, e - 1);
-      pos = e;
-    }
-  }
-
   @Override
   public void ensureLogged(long first, long last) {
     long r0 = first >>> regionShift;
@@ -300,21 +286,5 @@ final class RegionIntentLog implements IntentLog {
       }
     }
     return BlockSet.of(out);
-  }
-
-  /** The regions of a block set (for preloading), as a block set of region numbers. */
-  static BlockSet regionsOf(BlockSet blocks, int regionShift) {
-    List<long[]> regions = new ArrayList<>();
-    long pos = 0;
-    while (true) {
-      long s = blocks.nextSet(pos);
-      if (s < 0) {
-        break;
-      }
-      long e = blocks.nextClear(s);
-      regions.add(new long[] {s >>> regionShift, (e - 1) >>> regionShift});
-      pos = e;
-    }
-    return regionsToBlocks(regions, 0);
   }
 }

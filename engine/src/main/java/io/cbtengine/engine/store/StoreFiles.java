@@ -22,12 +22,6 @@ final class StoreFiles {
     return (int) crc.getValue();
   }
 
-  static int crc32c(ByteBuffer buffer) {
-    CRC32C crc = new CRC32C();
-    crc.update(buffer);
-    return (int) crc.getValue();
-  }
-
   /** Makes a directory's entries (creations, renames, deletions) durable. */
   static void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

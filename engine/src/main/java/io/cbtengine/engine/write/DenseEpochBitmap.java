@@ -130,22 +130,6 @@ public final class DenseEpochBitmap {
     return page;
   }
 
-  /** The number of 4 KiB pages allocated so far. */
-  public long allocatedPages() {
-    long n = 0;
-    for (int t = 0; t < TOP_SLOTS; t++) {
-      long[][] leaf = (long[][]) TOP.getAcquire(top, t);
-      if (leaf != null) {
-        for (int l = 0; l < LEAF_SLOTS; l++) {
-          if (LEAF.getAcquire(leaf, l) != null) {
-            n++;
-          }
-        }
-      }
-    }
-    return n;
-  }
-
   /** Heap bytes held by the directory and its pages. */
   public long sizeInBytes() {
     long bytes = 16L + TOP_SLOTS * 4L;
