@@ -104,6 +104,10 @@ public final class EpochTrackedDisk implements TrackedDisk {
   /** Republishes {@link #writePath} from the fields; call after changing any of them. */
   private void publishWritePath() {
     Generation g = generation;
+    if (g != null) {
+      // Size the open epoch's page table before writers can learn the capacity.
+      g.log().ensureBlocks((capacity + options.blockSize() - 1) >>> blockShift);
+    }
     writePath = new WritePath(capacity, g == null ? null : g.log(), !deleted && !engine.isClosed());
   }
 

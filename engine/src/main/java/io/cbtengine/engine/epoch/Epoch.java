@@ -33,7 +33,12 @@ public final class Epoch {
 
   /** A new open epoch; {@code intentLog} may be {@code null} (no write-intent logging). */
   public static Epoch open(long number, IntentLog intentLog) {
-    return new Epoch(number, new DenseEpochBitmap(), null, intentLog, false);
+    return open(number, intentLog, 0);
+  }
+
+  /** A new open epoch whose dense bitmap covers {@code blocks} blocks from the start. */
+  public static Epoch open(long number, IntentLog intentLog, long blocks) {
+    return new Epoch(number, new DenseEpochBitmap(blocks), null, intentLog, false);
   }
 
   /** An epoch restored in frozen form (for example from disk). */

@@ -47,10 +47,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * lock; the read methods from any thread.
  */
 public final class EpochLog {
-  private volatile Epoch open;
+  /**
+   * The open epoch as writers need it: its dense bitmap and that bitmap's page table, so that a
+   * write to an already-marked block costs a few plain loads. Replaced at every cut, and when the
+   * table grows ({@link #ensureBlocks}); writers compare it by identity.
+   */
+  private record Open(Epoch epoch, DenseEpochBitmap dense, long[][] table) {
+    static Open of(Epoch epoch) {
+      return new Open(epoch, epoch.dense(), epoch.dense().table());
+    }
+  }
+
+  private volatile Open open;
   private volatile Epoch[] epochs;
   private volatile long lastCut;
   private volatile CachedUnion cache;
+
+  /** Blocks the disk has: the size of the page table new epochs start with. */
+  private volatile long blocks;
 
   private record CachedUnion(long from, long to, BlockSet blocks, BlockRuns runs) {}
 
@@ -61,9 +75,10 @@ public final class EpochLog {
 
   /** A log whose epoch 1 is open, with the given write-intent log (or {@code null}). */
   public EpochLog(IntentLog firstIntents) {
-    this.open = Epoch.open(1, firstIntents);
+    Epoch first = Epoch.open(1, firstIntents);
+    this.open = Open.of(first);
     Epoch[] arr = new Epoch[16];
-    arr[1] = open;
+    arr[1] = first;
     this.epochs = arr;
     this.lastCut = 0;
   }
@@ -84,32 +99,58 @@ public final class EpochLog {
       }
       arr[i + 1] = e;
     }
-    Epoch next = n == 0 ? log.open : Epoch.open(n + 1L, openIntents);
+    Epoch next = n == 0 ? log.open.epoch() : Epoch.open(n + 1L, openIntents);
     arr[n + 1] = next;
     log.epochs = arr;
-    log.open = next;
+    log.open = Open.of(next);
     log.lastCut = n;
     return log;
   }
 
+  /**
+   * Makes the open epoch's bitmap, and every later epoch's, cover {@code blocks} blocks from the
+   * start, so that writes to a grown disk find their page slot. Called under the disk's lock before
+   * a larger capacity is published to writers. A write beyond the table is still correct (the
+   * bitmap grows on demand), only slower.
+   */
+  public void ensureBlocks(long diskBlocks) {
+    if (diskBlocks > blocks) {
+      blocks = diskBlocks;
+    }
+    Open o = open;
+    o.dense().ensureBlocks(diskBlocks);
+    if (o.dense().table() != o.table()) {
+      open = new Open(o.epoch(), o.dense(), o.dense().table());
+    }
+  }
+
   /** Marks blocks {@code first..last} in the open epoch; see the protocol above. */
   public void mark(long first, long last) {
-    Epoch e = open;
+    Open o = open;
+    // Steps 1 to 3 when every block is marked already: plain loads, no atomic operation.
+    boolean marked =
+        first == last
+            ? DenseEpochBitmap.isMarked(o.table(), first)
+            : o.dense().allMarked(first, last);
+    if (marked && open == o) {
+      return;
+    }
+    Epoch e = o.epoch();
+    DenseEpochBitmap d = o.dense();
     while (true) {
-      DenseEpochBitmap d = e.dense();
-      if (d != null && !d.allMarked(first, last)) {
-        IntentLog intents = e.intentLog();
-        if (intents != null) {
-          intents.ensureLogged(first, last);
-        }
-        d.mark(first, last);
+      // Step 2: the intent first (a block must never be marked without it), then the bits.
+      IntentLog intents = e.intentLog();
+      if (intents != null) {
+        intents.ensureLogged(first, last);
       }
-      // Step 3: the epoch marked (or found marked) must still be open, else mark the new one.
-      Epoch now = open;
-      if (now == e && d != null) {
+      d.mark(first, last);
+      // Step 3: the epoch marked must still be open, else mark the new one.
+      Open now = open;
+      if (now.epoch() == e) {
         return;
       }
-      e = now;
+      e = now.epoch();
+      d = now.dense();
     }
   }
 
@@ -124,7 +165,7 @@ public final class EpochLog {
 
   /** The open epoch. */
   public Epoch openEpoch() {
-    return open;
+    return open.epoch();
   }
 
   /**
@@ -133,9 +174,9 @@ public final class EpochLog {
    * freezer.
    */
   public Epoch cut(IntentLog nextIntents) {
-    Epoch old = open;
+    Epoch old = open.epoch();
     long k = old.number();
-    Epoch next = Epoch.open(k + 1, nextIntents);
+    Epoch next = Epoch.open(k + 1, nextIntents, blocks);
     Epoch[] arr = epochs;
     if (k + 1 >= arr.length) {
       Epoch[] grown = new Epoch[arr.length * 2];
@@ -144,7 +185,7 @@ public final class EpochLog {
     }
     arr[(int) (k + 1)] = next;
     epochs = arr;
-    open = next;
+    open = Open.of(next);
     lastCut = k;
     return old;
   }
@@ -263,7 +304,7 @@ public final class EpochLog {
     for (BlockSet s : summaries.values()) {
       bytes += s.sizeInBytes();
     }
-    long n = open.number();
+    long n = open.epoch().number();
     Epoch[] arr = epochs;
     for (int k = 1; k <= n && k < arr.length; k++) {
       if (arr[k] != null) {

@@ -3,49 +3,141 @@ package io.cbtengine.engine.write;
 import io.cbtengine.engine.epoch.BlockSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.roaringbitmap.ArrayContainer;
+import org.roaringbitmap.BitmapContainer;
+import org.roaringbitmap.Container;
 import org.roaringbitmap.RoaringBitmap;
-import org.roaringbitmap.RoaringBitmapWriter;
 
 /**
  * The open epoch's set of written blocks: one bit per block, in 4 KiB pages allocated the first
  * time a block of the page is written.
  *
- * <p>Representation: a fixed two-level directory covers {@link #MAX_BLOCKS} blocks. The top level
- * has {@value #TOP_SLOTS} slots, each pointing to a leaf of {@value #LEAF_SLOTS} page references; a
- * page is {@value #PAGE_WORDS} {@code long}s ({@value #PAGE_BITS} blocks). Leaves and pages are
- * installed by compare-and-set, so concurrent writers never lose each other's pages. Because the
- * directory does not depend on the disk's capacity, growing a disk needs no resize.
+ * <p>Representation: one page table, an array of page references, where slot {@code i} covers
+ * blocks {@code [i * PAGE_BITS, (i + 1) * PAGE_BITS)}; a page is {@value #PAGE_WORDS} {@code long}s
+ * ({@value #PAGE_BITS} blocks). The table is sized for the disk when the epoch opens and grows when
+ * the disk grows (or when a block beyond it is marked), so a write reaches its word in two
+ * dependent loads (slot, word): the table is deliberately flat, because every extra level of
+ * directory is one more dependent load, and on a virtual machine often one more TLB miss, on the
+ * path of every write.
  *
- * <p>Cost: 16 KiB for the top level per epoch, 16 KiB per leaf touched (each leaf covers 2^26
- * blocks), and 4 KiB per page touched (each page covers 32,768 blocks). Fully written, the pages
- * cost one bit per block.
+ * <h2>Concurrency</h2>
  *
- * <p>Thread-safety: {@link #mark} may be called by any number of threads at once; bits only ever go
- * from 0 to 1 (check before set, then an atomic OR, so an already-written block costs a plain
- * read). {@link #toBlockSet()} may run while late writers still mark: it sees every bit set before
- * the epoch was cut (see the protocol in {@code EpochLog}).
+ * <ol>
+ *   <li>Bits only go from 0 to 1: check before set (a plain read, so an already-written block costs
+ *       no atomic operation), then an atomic OR of the word.
+ *   <li>A slot goes from {@code null} to a page, or from {@code null} to {@link #MOVED}, by
+ *       compare-and-set, and never changes again; so concurrent writers never lose each other's
+ *       pages.
+ *   <li>Growth (serialised on the bitmap) copies every page reference of the old table into a new
+ *       one, and seals every empty slot of the old table with {@link #MOVED} before publishing the
+ *       new table (a volatile write). A writer holding the old table either finds its page there
+ *       (the same page object is in the new table, so its bits are not lost) or finds {@code MOVED}
+ *       (its install fails) and re-reads the table.
+ *   <li>{@link #toBlockSet()} reads the latest table and its words with volatile reads; it sees
+ *       every bit set before the epoch was cut (the protocol is in {@code EpochLog}).
+ * </ol>
+ *
+ * <p>Cost: 4 bytes (compressed references) of table per page of the disk, allocated when the epoch
+ * opens (64 KiB for a 2 TiB disk at 4 KiB blocks), and 4 KiB per page touched (each page covers
+ * 32,768 blocks). Fully written, the pages cost one bit per block.
  */
 public final class DenseEpochBitmap {
   /** log2 of the bits per page. */
-  static final int PAGE_SHIFT = 15;
+  public static final int PAGE_SHIFT = 15;
 
-  static final int PAGE_BITS = 1 << PAGE_SHIFT;
+  public static final int PAGE_BITS = 1 << PAGE_SHIFT;
   static final int PAGE_WORDS = PAGE_BITS / 64;
 
-  /** log2 of the pages per leaf. */
-  static final int LEAF_SHIFT = 11;
-
-  static final int LEAF_SLOTS = 1 << LEAF_SHIFT;
-  static final int TOP_SLOTS = 1 << 11;
-
   /** The most blocks one bitmap can hold: 2^37 (64 TiB at 512-byte blocks). */
-  public static final long MAX_BLOCKS = (long) TOP_SLOTS * LEAF_SLOTS * PAGE_BITS;
+  public static final long MAX_BLOCKS = 1L << 37;
 
-  private static final VarHandle TOP = MethodHandles.arrayElementVarHandle(long[][][].class);
-  private static final VarHandle LEAF = MethodHandles.arrayElementVarHandle(long[][].class);
+  private static final int MAX_PAGES = (int) (MAX_BLOCKS >>> PAGE_SHIFT);
+
+  /** Seals an empty slot of a table that has been replaced by a larger one. */
+  private static final long[] MOVED = new long[0];
+
+  /** Roaring's limit of an array container (its own constant is not public). */
+  private static final int ARRAY_MAX = 4096;
+
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[][].class);
   private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
 
-  private final long[][][] top = new long[TOP_SLOTS][][];
+  private volatile long[][] table;
+
+  /** An empty bitmap whose table grows on demand. */
+  public DenseEpochBitmap() {
+    this(0);
+  }
+
+  /** An empty bitmap whose table covers {@code blocks} blocks from the start. */
+  public DenseEpochBitmap(long blocks) {
+    table = new long[pagesFor(blocks)][];
+  }
+
+  private static int pagesFor(long blocks) {
+    if (blocks < 0 || blocks > MAX_BLOCKS) {
+      throw new IllegalArgumentException(
+          "blocks out of range: blocks=" + blocks + ", max=" + MAX_BLOCKS);
+    }
+    return (int) Math.max(1, (blocks + PAGE_BITS - 1) >>> PAGE_SHIFT);
+  }
+
+  /**
+   * The current page table, for a caller that keeps it to test single blocks with {@link
+   * #isMarked(long[][], long)}; it may be replaced by a larger one at any time.
+   */
+  public long[][] table() {
+    return table;
+  }
+
+  /**
+   * Whether {@code block} is marked according to {@code table} (as returned by {@link #table()}); a
+   * plain read. {@code false} may be a stale answer (the block is beyond the table, or in a slot
+   * sealed by growth): callers then take the full path.
+   */
+  public static boolean isMarked(long[][] table, long block) {
+    long pageIndex = block >>> PAGE_SHIFT;
+    if (pageIndex >= table.length) {
+      return false;
+    }
+    long[] page = (long[]) SLOT.getAcquire(table, (int) pageIndex);
+    if (page == null || page == MOVED) {
+      return false;
+    }
+    int bit = (int) block & (PAGE_BITS - 1);
+    return (page[bit >>> 6] & (1L << bit)) != 0;
+  }
+
+  /** Makes the table cover at least {@code blocks} blocks. */
+  public void ensureBlocks(long blocks) {
+    int pages = pagesFor(blocks);
+    if (table.length < pages) {
+      grow(pages, pages);
+    }
+  }
+
+  /** Replaces the table by one of {@code pages} slots if it has fewer than {@code minPages}. */
+  private synchronized long[][] grow(int minPages, int pages) {
+    long[][] old = table;
+    if (old.length >= minPages) {
+      return old;
+    }
+    long[][] next = new long[pages][];
+    for (int i = 0; i < old.length; i++) {
+      while (true) {
+        long[] page = (long[]) SLOT.getAcquire(old, i);
+        if (page != null) {
+          next[i] = page;
+          break;
+        }
+        if (SLOT.compareAndSet(old, i, null, MOVED)) {
+          break;
+        }
+      }
+    }
+    table = next;
+    return next;
+  }
 
   /**
    * Marks blocks {@code first..last} inclusive. Allocation-free once the pages exist.
@@ -58,36 +150,54 @@ public final class DenseEpochBitmap {
     long block = first;
     while (block <= last) {
       long[] page = pageFor(block);
-      int bitInPage = (int) (block & (PAGE_BITS - 1));
-      long pageEnd = (block | (PAGE_BITS - 1));
-      long runEnd = Math.min(last, pageEnd);
-      int lastBitInPage = (int) (runEnd & (PAGE_BITS - 1));
-      changed |= markInPage(page, bitInPage, lastBitInPage);
+      long runEnd = Math.min(last, block | (PAGE_BITS - 1));
+      changed |= markInPage(page, (int) block & (PAGE_BITS - 1), (int) runEnd & (PAGE_BITS - 1));
       block = runEnd + 1;
     }
     return changed;
   }
 
   /**
-   * Whether blocks {@code first..last} are all marked already; a plain read, the fast path of a
-   * write to blocks that are already dirty in this epoch.
+   * Whether blocks {@code first..last} are all marked already; plain reads, a word at a time, the
+   * fast path of a write to blocks that are already dirty in this epoch.
    */
   public boolean allMarked(long first, long last) {
-    for (long block = first; block <= last; block++) {
-      long[][] leaf = (long[][]) TOP.getAcquire(top, (int) (block >>> (PAGE_SHIFT + LEAF_SHIFT)));
-      if (leaf == null) {
+    long[][] t = table;
+    long block = first;
+    while (block <= last) {
+      long pageIndex = block >>> PAGE_SHIFT;
+      if (pageIndex >= t.length) {
         return false;
       }
-      long[] page = (long[]) LEAF.getAcquire(leaf, (int) (block >>> PAGE_SHIFT) & (LEAF_SLOTS - 1));
-      if (page == null) {
+      long[] page = (long[]) SLOT.getAcquire(t, (int) pageIndex);
+      if (page == null || page == MOVED) {
         return false;
       }
-      int bit = (int) (block & (PAGE_BITS - 1));
-      if ((page[bit >>> 6] & (1L << bit)) == 0) {
-        return false;
+      long runEnd = Math.min(last, block | (PAGE_BITS - 1));
+      int firstBit = (int) block & (PAGE_BITS - 1);
+      int lastBit = (int) runEnd & (PAGE_BITS - 1);
+      int firstWord = firstBit >>> 6;
+      int lastWord = lastBit >>> 6;
+      for (int w = firstWord; w <= lastWord; w++) {
+        long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
+        if ((page[w] & mask) != mask) {
+          return false;
+        }
       }
+      block = runEnd + 1;
     }
     return true;
+  }
+
+  private static long wordMask(int w, int firstWord, int lastWord, int firstBit, int lastBit) {
+    long mask = -1L;
+    if (w == firstWord) {
+      mask &= -1L << (firstBit & 63);
+    }
+    if (w == lastWord) {
+      mask &= -1L >>> (63 - (lastBit & 63));
+    }
+    return mask;
   }
 
   private static boolean markInPage(long[] page, int firstBit, int lastBit) {
@@ -95,13 +205,7 @@ public final class DenseEpochBitmap {
     int firstWord = firstBit >>> 6;
     int lastWord = lastBit >>> 6;
     for (int w = firstWord; w <= lastWord; w++) {
-      long mask = -1L;
-      if (w == firstWord) {
-        mask &= -1L << (firstBit & 63);
-      }
-      if (w == lastWord) {
-        mask &= -1L >>> (63 - (lastBit & 63));
-      }
+      long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
       // Check before set: a word that already has every bit costs no atomic operation.
       long current = (long) WORD.getOpaque(page, w);
       if ((current & mask) != mask) {
@@ -112,96 +216,117 @@ public final class DenseEpochBitmap {
     return changed;
   }
 
+  /** The page of {@code block}, installed if absent, in the current table (grown if needed). */
   private long[] pageFor(long block) {
-    int topIndex = (int) (block >>> (PAGE_SHIFT + LEAF_SHIFT));
-    long[][] leaf = (long[][]) TOP.getAcquire(top, topIndex);
-    if (leaf == null) {
-      long[][] fresh = new long[LEAF_SLOTS][];
-      long[][] witness = (long[][]) TOP.compareAndExchange(top, topIndex, null, fresh);
-      leaf = witness == null ? fresh : witness;
+    int pageIndex = (int) (block >>> PAGE_SHIFT);
+    long[][] t = table;
+    while (true) {
+      if (pageIndex >= t.length) {
+        // Beyond the table (the disk's capacity was not announced): grow by doubling.
+        t = grow(pageIndex + 1, (int) Math.min(MAX_PAGES, Math.max(pageIndex + 1L, 2L * t.length)));
+        continue;
+      }
+      long[] page = (long[]) SLOT.getAcquire(t, pageIndex);
+      if (page == null) {
+        long[] fresh = new long[PAGE_WORDS];
+        long[] witness = (long[]) SLOT.compareAndExchange(t, pageIndex, null, fresh);
+        page = witness == null ? fresh : witness;
+      }
+      if (page != MOVED) {
+        return page;
+      }
+      // The table was replaced by a larger one: the page, if any, is there.
+      t = table;
     }
-    int leafIndex = (int) (block >>> PAGE_SHIFT) & (LEAF_SLOTS - 1);
-    long[] page = (long[]) LEAF.getAcquire(leaf, leafIndex);
-    if (page == null) {
-      long[] fresh = new long[PAGE_WORDS];
-      long[] witness = (long[]) LEAF.compareAndExchange(leaf, leafIndex, null, fresh);
-      page = witness == null ? fresh : witness;
-    }
-    return page;
   }
 
-  /** Heap bytes held by the directory and its pages. */
+  /** Heap bytes held by the table and its pages. */
   public long sizeInBytes() {
-    long bytes = 16L + TOP_SLOTS * 4L;
-    for (int t = 0; t < TOP_SLOTS; t++) {
-      long[][] leaf = (long[][]) TOP.getAcquire(top, t);
-      if (leaf != null) {
-        bytes += 16L + LEAF_SLOTS * 4L;
-        for (int l = 0; l < LEAF_SLOTS; l++) {
-          if (LEAF.getAcquire(leaf, l) != null) {
-            bytes += 16L + PAGE_WORDS * 8L;
-          }
-        }
+    long[][] t = table;
+    long bytes = 16L + t.length * 4L;
+    for (int i = 0; i < t.length; i++) {
+      long[] page = (long[]) SLOT.getAcquire(t, i);
+      if (page != null && page != MOVED) {
+        bytes += 16L + PAGE_WORDS * 8L;
       }
     }
     return bytes;
   }
 
   /**
-   * Compresses the marked blocks into a run-optimized {@link BlockSet}. Call only once the epoch is
-   * cut; bits set during or after the call may be missed, and are marked elsewhere too.
+   * Compresses the marked blocks into a run-optimized {@link BlockSet}, one Roaring container per
+   * 65,536 blocks built straight from the words (a bitmap container above 4,096 blocks, an array
+   * container below). Call only once the epoch is cut; bits set during or after the call may be
+   * missed, and are marked elsewhere too.
    */
   public BlockSet toBlockSet() {
+    long[][] t = table;
     int chunks = (int) ((MAX_BLOCKS + BlockSet.CHUNK_BLOCKS - 1) >>> BlockSet.CHUNK_SHIFT);
     RoaringBitmap[] out = new RoaringBitmap[chunks];
-    RoaringBitmapWriter<RoaringBitmap> writer = null;
-    int writerChunk = -1;
-    for (int t = 0; t < TOP_SLOTS; t++) {
-      long[][] leaf = (long[][]) TOP.getAcquire(top, t);
-      if (leaf == null) {
+    long[] words = new long[2 * PAGE_WORDS];
+    // Two pages make one container of 2^16 blocks; 2^17 pages make one chunk of 2^32 blocks.
+    for (int pair = 0; pair < (t.length + 1) >>> 1; pair++) {
+      long[] low = page(t, 2 * pair);
+      long[] high = page(t, 2 * pair + 1);
+      if (low == null && high == null) {
         continue;
       }
-      for (int l = 0; l < LEAF_SLOTS; l++) {
-        long[] page = (long[]) LEAF.getAcquire(leaf, l);
-        if (page == null) {
-          continue;
-        }
-        long pageBase = (((long) t << LEAF_SHIFT) | l) << PAGE_SHIFT;
-        int chunk = (int) (pageBase >>> BlockSet.CHUNK_SHIFT);
-        for (int w = 0; w < PAGE_WORDS; w++) {
-          long word = (long) WORD.getVolatile(page, w);
-          if (word == 0) {
-            continue;
-          }
-          if (chunk != writerChunk) {
-            if (writer != null) {
-              out[writerChunk] = finish(writer);
-            }
-            writer = RoaringBitmapWriter.writer().runCompress(false).get();
-            writerChunk = chunk;
-          }
-          int base = (int) (pageBase + ((long) w << 6));
-          if (word == -1L) {
-            writer.add(Integer.toUnsignedLong(base), Integer.toUnsignedLong(base) + 64);
-            continue;
-          }
-          while (word != 0) {
-            int bit = Long.numberOfTrailingZeros(word);
-            writer.add(base + bit);
-            word &= word - 1;
-          }
-        }
+      int cardinality = copyWords(low, words, 0) + copyWords(high, words, PAGE_WORDS);
+      if (cardinality == 0) {
+        continue;
       }
+      Container container;
+      if (cardinality > ARRAY_MAX) {
+        container = new BitmapContainer(words, cardinality);
+        words = new long[2 * PAGE_WORDS];
+      } else {
+        container = new ArrayContainer(toValues(words, cardinality));
+      }
+      int chunk = pair >>> (BlockSet.CHUNK_SHIFT - 16);
+      RoaringBitmap bitmap = out[chunk];
+      if (bitmap == null) {
+        bitmap = new RoaringBitmap();
+        out[chunk] = bitmap;
+      }
+      bitmap.append((char) pair, container);
     }
-    if (writer != null) {
-      out[writerChunk] = finish(writer);
+    for (RoaringBitmap bitmap : out) {
+      if (bitmap != null) {
+        bitmap.runOptimize();
+      }
     }
     return BlockSet.of(out);
   }
 
-  private static RoaringBitmap finish(RoaringBitmapWriter<RoaringBitmap> writer) {
-    RoaringBitmap bitmap = writer.get();
-    bitmap.runOptimize();
-    return bitmap.isEmpty() ? null : bitmap;
+  private static long[] page(long[][] t, int index) {
+    if (index >= t.length) {
+      return null;
+    }
+    long[] page = (long[]) SLOT.getAcquire(t, index);
+    return page == MOVED ? null : page;
+  }
+
+  /** Copies a page's words (volatile reads) to {@code to[at..]}, zeros if absent; the bit count. */
+  private static int copyWords(long[] page, long[] to, int at) {
+    int cardinality = 0;
+    for (int w = 0; w < PAGE_WORDS; w++) {
+      long word = page == null ? 0 : (long) WORD.getVolatile(page, w);
+      to[at + w] = word;
+      cardinality += Long.bitCount(word);
+    }
+    return cardinality;
+  }
+
+  private static char[] toValues(long[] words, int cardinality) {
+    char[] values = new char[cardinality];
+    int n = 0;
+    for (int w = 0; w < words.length && n < cardinality; w++) {
+      long word = words[w];
+      while (word != 0) {
+        values[n++] = (char) ((w << 6) + Long.numberOfTrailingZeros(word));
+        word &= word - 1;
+      }
+    }
+    return values;
   }
 }

@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
  * The dense bitmap and its frozen form against a sorted-set oracle, across page and chunk edges.
  */
 class DenseEpochBitmapProperties {
-  /** Bases near interesting edges: page, leaf, 2^31 (sign of int), 2^32 (chunk), the top. */
+  /**
+   * Bases near interesting edges: page, container (2^16), 2^31 (sign of int), 2^32 (chunk), the
+   * top.
+   */
   private static final long[] BASES = {
     0,
     DenseEpochBitmap.PAGE_BITS - 70,
-    ((long) DenseEpochBitmap.PAGE_BITS << DenseEpochBitmap.LEAF_SHIFT) - 100,
+    (1L << 16) - 100,
+    (1L << 26) - 100,
     (1L << 31) - 50,
     (1L << 32) - 130,
     DenseEpochBitmap.MAX_BLOCKS - 5000
@@ -94,5 +98,136 @@ class DenseEpochBitmapProperties {
     BlockSet frozen = bitmap.toBlockSet();
     assertEquals(first, frozen.nextSet(0));
     assertEquals(last + 1, frozen.nextClear(first));
+  }
+
+  @Provide
+  Arbitrary<List<Tuple2<Long, Integer>>> growingRanges() {
+    // Blocks within 64 pages; a negative length means "grow the table to cover this block".
+    Arbitrary<Long> first = Arbitraries.longs().between(0, 64L * DenseEpochBitmap.PAGE_BITS - 1);
+    Arbitrary<Integer> len = Arbitraries.integers().between(-1, 70_000).filter(l -> l != 0);
+    return Combinators.combine(first, len).as(Tuple::of).list().ofMaxSize(40);
+  }
+
+  @Property(tries = 200)
+  void mark_withGrowthBetween_frozenSetEqualsOracle(
+      @ForAll("growingRanges") List<Tuple2<Long, Integer>> rs,
+      @ForAll("initialBlocks") long initialBlocks) {
+    DenseEpochBitmap bitmap = new DenseEpochBitmap(initialBlocks);
+    TreeSet<Long> oracle = new TreeSet<>();
+    for (Tuple2<Long, Integer> r : rs) {
+      long first = r.get1();
+      if (r.get2() < 0) {
+        bitmap.ensureBlocks(first + 1);
+        continue;
+      }
+      long last = first + r.get2() - 1;
+      long[][] before = bitmap.table();
+      bitmap.mark(first, last);
+      for (long b = first; b <= last; b++) {
+        oracle.add(b);
+      }
+      assertTrue(bitmap.allMarked(first, last), "allMarked after mark: " + first + ".." + last);
+      // A table kept from before the mark answers "marked" or a stale "not marked", never wrong.
+      for (long b = first; b <= last; b += 997) {
+        if (DenseEpochBitmap.isMarked(before, b)) {
+          assertTrue(oracle.contains(b));
+        }
+        assertTrue(DenseEpochBitmap.isMarked(bitmap.table(), b), "isMarked " + b);
+      }
+    }
+    BlockSet frozen = bitmap.toBlockSet();
+    assertEquals(oracle.size(), frozen.cardinality());
+    for (long b : oracle) {
+      assertTrue(frozen.contains(b), "missing block " + b);
+    }
+  }
+
+  @Provide
+  Arbitrary<Long> initialBlocks() {
+    return Arbitraries.of(
+        0L, 1L, (long) DenseEpochBitmap.PAGE_BITS, 3L * DenseEpochBitmap.PAGE_BITS);
+  }
+
+  /**
+   * Writers marking disjoint blocks of fresh pages while another thread grows the table one page at
+   * a time: every block a writer marked is in the latest table and in the frozen set (no page
+   * installed into a replaced table is lost). Many small rounds, so that installs and growths
+   * overlap often.
+   */
+  @Test
+  void mark_concurrentWithGrowth_losesNoBlock() throws Exception {
+    int writers = 3;
+    int perWriter = 64;
+    int pages = 48;
+    int rounds = 3000;
+    long[][] blocks = new long[writers][perWriter];
+    DenseEpochBitmap[] current = new DenseEpochBitmap[1];
+    java.util.concurrent.CyclicBarrier barrier =
+        new java.util.concurrent.CyclicBarrier(writers + 2);
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable grower =
+        () -> {
+          DenseEpochBitmap bitmap = current[0];
+          for (int p = 2; p <= pages; p++) {
+            bitmap.ensureBlocks((long) p * DenseEpochBitmap.PAGE_BITS);
+          }
+        };
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int w = 0; w <= writers; w++) {
+      int index = w;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    barrier.await();
+                    if (stop.get()) {
+                      return;
+                    }
+                    if (index == writers) {
+                      grower.run();
+                    } else {
+                      for (long b : blocks[index]) {
+                        current[0].mark(b, b);
+                      }
+                    }
+                    barrier.await();
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    long span = (long) pages * DenseEpochBitmap.PAGE_BITS;
+    for (int round = 0; round < rounds; round++) {
+      for (int w = 0; w < writers; w++) {
+        for (int i = 0; i < perWriter; i++) {
+          // Block b belongs to writer b % writers: disjoint sets, so the oracle is exact.
+          blocks[w][i] = random.nextLong(span / writers) * writers + w;
+        }
+      }
+      current[0] = new DenseEpochBitmap(1);
+      barrier.await(); // start
+      barrier.await(); // done
+      DenseEpochBitmap bitmap = current[0];
+      TreeSet<Long> oracle = new TreeSet<>();
+      for (long[] mine : blocks) {
+        for (long b : mine) {
+          oracle.add(b);
+          assertTrue(bitmap.allMarked(b, b), "lost block " + b + " in round " + round);
+        }
+      }
+      assertEquals(oracle.size(), bitmap.toBlockSet().cardinality(), "round " + round);
+    }
+    stop.set(true);
+    barrier.await();
+    for (Thread t : threads) {
+      t.join();
+    }
   }
 }
