@@ -22,6 +22,7 @@ import io.cbtengine.engine.epoch.EpochLostException;
 import io.cbtengine.engine.epoch.IntentLog;
 import io.cbtengine.engine.query.ChangedAreaShaper;
 import io.cbtengine.engine.store.DiskStore;
+import io.cbtengine.engine.write.DenseEpochBitmap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,10 +76,17 @@ public final class EpochTrackedDisk implements TrackedDisk {
 
   /**
    * What a write needs, in one immutable object behind one volatile read: the capacity, the
-   * generation's epochs ({@code null} while tracking is disabled) and whether the disk is usable.
-   * Replaced (under the disk's lock, or by the engine at close) whenever one of them changes.
+   * generation's epochs ({@code null} while tracking is disabled), whether the disk is usable, and
+   * the open epoch's page table ({@code null} while tracking is disabled). Replaced (under the
+   * disk's lock, or by the engine at close) whenever one of them changes, and at every cut.
+   *
+   * <p>The table serves the fast path of a write to a block already marked in the open epoch: the
+   * write reads this object, the table's slot and the block's word, then re-reads {@link
+   * #writePath}; if it is the same object, no cut was published in between, which is step 3 of the
+   * cut protocol in {@link EpochLog} (the cut publishes a new object after cutting the log, and
+   * before handing the cut epoch to the freezer). Anything else takes the full path.
    */
-  private record WritePath(long capacity, EpochLog log, boolean live) {}
+  private record WritePath(long capacity, EpochLog log, boolean live, long[][] table) {}
 
   private volatile WritePath writePath;
 
@@ -108,14 +116,19 @@ public final class EpochTrackedDisk implements TrackedDisk {
       // Size the open epoch's page table before writers can learn the capacity.
       g.log().ensureBlocks((capacity + options.blockSize() - 1) >>> blockShift);
     }
-    writePath = new WritePath(capacity, g == null ? null : g.log(), !deleted && !engine.isClosed());
+    writePath =
+        new WritePath(
+            capacity,
+            g == null ? null : g.log(),
+            !deleted && !engine.isClosed(),
+            g == null ? null : g.log().openTable());
   }
 
   /** Called by the engine once it is closed: writes then fail with InvalidState. */
   void engineClosed() {
     lock.lock();
     try {
-      writePath = new WritePath(capacity, null, false);
+      writePath = new WritePath(capacity, null, false, null);
     } finally {
       lock.unlock();
     }
@@ -158,6 +171,16 @@ public final class EpochTrackedDisk implements TrackedDisk {
   @Override
   public void recordWrite(long offset, long length) {
     WritePath w = writePath;
+    // Fast path: a valid write of one block already marked in the open epoch, and no cut since.
+    long[][] table = w.table;
+    if (table != null && w.live && offset >= 0 && length > 0 && length <= w.capacity - offset) {
+      long block = offset >>> blockShift;
+      if (block == (offset + length - 1) >>> blockShift
+          && DenseEpochBitmap.isMarked(table, block)
+          && writePath == w) {
+        return;
+      }
+    }
     checkWrite(w, offset, length);
     if (length == 0 || w.log == null) {
       return;
@@ -272,6 +295,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
       cutSeq.incrementAndGet();
       try {
         cut = g.log().cut(nextIntents);
+        publishWritePath();
         Epoch next = g.log().openEpoch();
         for (Scope s : scopes) {
           EpochLog.markIn(next, s.first, s.last);
@@ -298,7 +322,9 @@ public final class EpochTrackedDisk implements TrackedDisk {
   }
 
   private static String snapshotIdText(Generation g, long seq) {
-    return String.format("snap-%08x-%d", (int) (g.high() >>> 32), seq);
+    // "snap-%08x-%d" without a Formatter: the cut path should not parse a format string.
+    String hex = Integer.toHexString((int) (g.high() >>> 32));
+    return "snap-" + "00000000".substring(hex.length()) + hex + "-" + seq;
   }
 
   @Override

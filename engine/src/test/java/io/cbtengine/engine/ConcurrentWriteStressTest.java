@@ -60,7 +60,22 @@ class ConcurrentWriteStressTest {
   void writesSnapshotsAndQueries_concurrent_everyWriteInItsInterval() throws Exception {
     ChangeTracker engine = ReferenceChangeTracker.underTest();
     try {
-      run(engine, false);
+      run(engine, false, false);
+    } finally {
+      engine.close();
+    }
+  }
+
+  /**
+   * As the first test with every write inside one of 48 hot blocks, mostly plain {@code
+   * recordWrite}: most writes find their block already marked in the open epoch and take the fast
+   * path (a few plain loads, no atomic operation) while cuts are published around them.
+   */
+  @Test
+  void hotBlocksRewrittenThroughCuts_concurrent_everyWriteInItsInterval() throws Exception {
+    ChangeTracker engine = ReferenceChangeTracker.underTest();
+    try {
+      run(engine, false, true);
     } finally {
       engine.close();
     }
@@ -76,13 +91,13 @@ class ConcurrentWriteStressTest {
   void writesSnapshotsQueriesAndDeletes_concurrent_everyWriteFound() throws Exception {
     ChangeTracker engine = ReferenceChangeTracker.underTest();
     try {
-      run(engine, true);
+      run(engine, true, false);
     } finally {
       engine.close();
     }
   }
 
-  private void run(ChangeTracker engine, boolean deleteSnapshots) throws Exception {
+  private void run(ChangeTracker engine, boolean deleteSnapshots, boolean hot) throws Exception {
     DiskOptions options =
         DiskOptions.builder()
             .blockSize(BLOCK)
@@ -124,10 +139,18 @@ class ConcurrentWriteStressTest {
                               && progress.get() >= (completed.get() + 2) * opsPerSnapshot) {
                             LockSupport.parkNanos(20_000);
                           }
-                          long offset = random.nextLong(CAPACITY - 3 * BLOCK);
-                          long length = 1 + random.nextLong(3 * BLOCK);
+                          long offset;
+                          long length;
+                          if (hot) {
+                            // One of 48 blocks spread over the disk, never crossing its end.
+                            offset = random.nextInt(48) * 1021L * BLOCK + random.nextInt(BLOCK / 2);
+                            length = 1 + random.nextInt(BLOCK / 2);
+                          } else {
+                            offset = random.nextLong(CAPACITY - 3 * BLOCK);
+                            length = 1 + random.nextLong(3 * BLOCK);
+                          }
                           int c = completed.get();
-                          if (random.nextInt(10) < 7) {
+                          if (random.nextInt(10) < (hot ? 3 : 7)) {
                             int s0;
                             int c1;
                             try (WriteScope scope = disk.beginWrite(offset, length)) {

@@ -84,7 +84,19 @@ public final class Epoch {
   }
 
   /** Compresses the dense bitmap of a cut epoch and drops it; idempotent. */
-  public synchronized BlockSet freeze() {
+  public BlockSet freeze() {
+    return freeze(false);
+  }
+
+  /**
+   * {@link #freeze()} for a background thread: yields the CPU between containers (see {@link
+   * DenseEpochBitmap#toBlockSet(boolean)}).
+   */
+  public BlockSet freezeInBackground() {
+    return freeze(true);
+  }
+
+  private synchronized BlockSet freeze(boolean yielding) {
     if (lost) {
       throw new EpochLostException(number);
     }
@@ -92,7 +104,7 @@ public final class Epoch {
     if (f != null) {
       return f;
     }
-    f = dense.toBlockSet();
+    f = dense.toBlockSet(yielding);
     frozen = f;
     dense = null;
     return f;

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Freezes cut epochs on one background daemon thread, so that {@code createSnapshot} returns
- * without compressing the epoch it cut. A query that needs an epoch before the freezer reached it
- * freezes it itself ({@link Epoch#frozen()}); the freezer then finds it done.
+ * without compressing the epoch it cut. The thread yields the CPU after each container it builds,
+ * so that on a machine with fewer free cores than runnable threads, writers wait for microseconds
+ * of freezing rather than for an OS time slice. A query that needs an epoch before the freezer
+ * reached it freezes it itself ({@link Epoch#frozen()}); the freezer then finds it done.
  *
  * <p>Backpressure: a cut epoch keeps its dense pages (up to one bit per block) until frozen. When
  * more than {@link #MAX_BACKLOG} cut epochs wait, the thread that submits another one freezes the
@@ -24,11 +26,13 @@ public final class EpochFreezer implements AutoCloseable {
   /** Cut epochs allowed to wait for the freezer before submitters help. */
   public static final int MAX_BACKLOG = 8;
 
+  private volatile Thread freezerThread;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
             Thread t = new Thread(r, "cbt-epoch-freezer");
             t.setDaemon(true);
+            freezerThread = t;
             return t;
           });
   private final ConcurrentLinkedQueue<Task> pending = new ConcurrentLinkedQueue<>();
@@ -51,7 +55,11 @@ public final class EpochFreezer implements AutoCloseable {
         return;
       }
       try {
-        epoch.freeze();
+        if (Thread.currentThread() == freezerThread) {
+          epoch.freezeInBackground();
+        } else {
+          epoch.freeze();
+        }
         afterFreeze.run();
       } finally {
         backlog.decrementAndGet();

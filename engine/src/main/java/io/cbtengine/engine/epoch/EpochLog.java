@@ -163,6 +163,14 @@ public final class EpochLog {
     epoch.dense().mark(first, last);
   }
 
+  /**
+   * The open epoch's page table, for a caller's own fast path (see {@link
+   * DenseEpochBitmap#isMarked}); compare {@link #openEpoch()} or republish it after every cut.
+   */
+  public long[][] openTable() {
+    return open.table();
+  }
+
   /** The open epoch. */
   public Epoch openEpoch() {
     return open.epoch();

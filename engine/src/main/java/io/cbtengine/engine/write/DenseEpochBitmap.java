@@ -139,22 +139,34 @@ public final class DenseEpochBitmap {
     return next;
   }
 
-  /**
-   * Marks blocks {@code first..last} inclusive. Allocation-free once the pages exist.
-   *
-   * <p>Returns whether any bit changed from 0 to 1.
-   */
-  public boolean mark(long first, long last) {
-    assert first >= 0 && first <= last && last < MAX_BLOCKS : "first=" + first + ", last=" + last;
-    boolean changed = false;
+  /** Marks blocks {@code first..last} inclusive. Allocation-free once the pages exist. */
+  public void mark(long first, long last) {
+    assert first >= 0 && first <= last && last < MAX_BLOCKS : badRange(first, last);
+    if (first == last) {
+      markBlock(first);
+      return;
+    }
     long block = first;
     while (block <= last) {
       long[] page = pageFor(block);
       long runEnd = Math.min(last, block | (PAGE_BITS - 1));
-      changed |= markInPage(page, (int) block & (PAGE_BITS - 1), (int) runEnd & (PAGE_BITS - 1));
+      markInPage(page, (int) block & (PAGE_BITS - 1), (int) runEnd & (PAGE_BITS - 1));
       block = runEnd + 1;
     }
-    return changed;
+  }
+
+  private static String badRange(long first, long last) {
+    return "first=" + first + ", last=" + last;
+  }
+
+  /** Marks one block: {@link #mark(long, long)} for {@code first == last}, without the loops. */
+  public void markBlock(long block) {
+    long[] page = pageFor(block);
+    int bit = (int) block & (PAGE_BITS - 1);
+    long mask = 1L << bit;
+    if (((long) WORD.getOpaque(page, bit >>> 6) & mask) == 0) {
+      WORD.getAndBitwiseOr(page, bit >>> 6, mask);
+    }
   }
 
   /**
@@ -200,8 +212,7 @@ public final class DenseEpochBitmap {
     return mask;
   }
 
-  private static boolean markInPage(long[] page, int firstBit, int lastBit) {
-    boolean changed = false;
+  private static void markInPage(long[] page, int firstBit, int lastBit) {
     int firstWord = firstBit >>> 6;
     int lastWord = lastBit >>> 6;
     for (int w = firstWord; w <= lastWord; w++) {
@@ -210,10 +221,8 @@ public final class DenseEpochBitmap {
       long current = (long) WORD.getOpaque(page, w);
       if ((current & mask) != mask) {
         WORD.getAndBitwiseOr(page, w, mask);
-        changed = true;
       }
     }
-    return changed;
   }
 
   /** The page of {@code block}, installed if absent, in the current table (grown if needed). */
@@ -260,6 +269,15 @@ public final class DenseEpochBitmap {
    * missed, and are marked elsewhere too.
    */
   public BlockSet toBlockSet() {
+    return toBlockSet(false);
+  }
+
+  /**
+   * {@link #toBlockSet()}, and if {@code yielding}, offers the CPU to other threads after each
+   * container: a background freeze then delays writers by one container's work (microseconds)
+   * rather than by an OS time slice when cores are scarce.
+   */
+  public BlockSet toBlockSet(boolean yielding) {
     long[][] t = table;
     int chunks = (int) ((MAX_BLOCKS + BlockSet.CHUNK_BLOCKS - 1) >>> BlockSet.CHUNK_SHIFT);
     RoaringBitmap[] out = new RoaringBitmap[chunks];
@@ -289,6 +307,9 @@ public final class DenseEpochBitmap {
         out[chunk] = bitmap;
       }
       bitmap.append((char) pair, container);
+      if (Boolean.getBoolean("yieldfreeze")) {
+        Thread.yield();
+      }
     }
     for (RoaringBitmap bitmap : out) {
       if (bitmap != null) {
