@@ -40,6 +40,14 @@ public abstract class BlockRuns {
     /** Moves to the next run; {@code false} if none. */
     public abstract boolean next();
 
+    /**
+     * An upper bound of the runs {@link #next()} can still return, for sizing a reply; {@code
+     * Integer.MAX_VALUE} if unknown.
+     */
+    public int remainingAtMost() {
+      return Integer.MAX_VALUE;
+    }
+
     /** The first block of the current run. */
     public long start() {
       return start;
@@ -63,8 +71,8 @@ public abstract class BlockRuns {
     }
 
     static ArrayRuns build(BlockSet set) {
-      long[] starts = new long[64];
-      long[] ends = new long[64];
+      long[] starts = new long[1024];
+      long[] ends = new long[1024];
       int n = 0;
       int[] buffer = new int[BATCH];
       for (int c = 0; c < set.chunkCount(); c++) {
@@ -115,6 +123,11 @@ public abstract class BlockRuns {
       int first = lo;
       return new Cursor() {
         int i = first;
+
+        @Override
+        public int remainingAtMost() {
+          return size - i;
+        }
 
         @Override
         public boolean next() {

@@ -56,9 +56,11 @@ public final class ChangedAreaShaper {
           List.of(new DiskChangeExtent(startOffset, limit - startOffset)));
     }
 
-    List<DiskChangeExtent> extents = new ArrayList<>();
     long end = limit;
     BlockRuns.Cursor runs = changed.cursor(startOffset >>> blockShift);
+    // Sized once: a reply of a few hundred thousand extents must not grow its list step by step.
+    List<DiskChangeExtent> extents =
+        new ArrayList<>(Math.min(maxExtentsPerReply, Math.min(runs.remainingAtMost(), 1 << 20)));
     while (runs.next()) {
       long s = Math.max(runs.start() << blockShift, startOffset);
       if (s >= limit) {
