@@ -90,13 +90,32 @@ public final class BlockSet {
       if (parts.size() == 1) {
         out[c] = parts.get(0);
       } else if (!parts.isEmpty()) {
-        RoaringBitmap r = FastAggregation.or(parts.iterator());
+        RoaringBitmap r = or(parts);
         r.runOptimize();
         out[c] = r;
       }
     }
     return of(out);
   }
+
+  /**
+   * The union of a few bitmaps. {@link FastAggregation#or} ORs lazily into bitmap containers (8 KiB
+   * per 65,536 values) and repairs them afterwards: fast for many dense parts, but for two sparse
+   * parts it was 10 to 30 times slower than merging their containers pairwise (measured on 4,096
+   * random values of 2^25). So up to {@value #PAIRWISE_PARTS} parts are merged pairwise, smallest
+   * first.
+   */
+  private static RoaringBitmap or(List<RoaringBitmap> parts) {
+    if (parts.size() == 2) {
+      return RoaringBitmap.or(parts.get(0), parts.get(1));
+    }
+    if (parts.size() <= PAIRWISE_PARTS) {
+      return FastAggregation.priorityqueue_or(parts.iterator());
+    }
+    return FastAggregation.or(parts.iterator());
+  }
+
+  private static final int PAIRWISE_PARTS = 4;
 
   public boolean isEmpty() {
     return chunks.length == 0;

@@ -255,21 +255,43 @@ public final class EpochLog {
     List<BlockSet> parts = new ArrayList<>();
     long k = from + 1;
     while (k <= to) {
+      // The highest level at which k starts a child of a group, and the children of that group
+      // the interval covers from there: the whole group (a summary), a prefix or a suffix of it
+      // (kept like a summary), or a middle run of children (each child's own union).
       int level = SUMMARY_LEVELS;
-      while (level > 0) {
-        long size = 1L << (SUMMARY_SHIFT * level);
-        if ((k - 1) % size == 0 && k - 1 + size <= to) {
+      long groupStart = 0;
+      long child = 1;
+      int firstChild = 0;
+      int lastChild = -1;
+      for (; level > 0; level--) {
+        child = 1L << (SUMMARY_SHIFT * (level - 1));
+        if ((k - 1) % child != 0) {
+          continue;
+        }
+        long size = child << SUMMARY_SHIFT;
+        groupStart = ((k - 1) / size) * size + 1;
+        firstChild = (int) ((k - groupStart) / child);
+        lastChild = (int) Math.min(FAN_OUT - 1, (to - groupStart + 1) / child - 1);
+        if (lastChild >= firstChild) {
           break;
         }
-        level--;
       }
-      BlockSet b =
-          level == 0 ? epoch(k).frozen() : summary(level, (k - 1) >>> (SUMMARY_SHIFT * level));
-      if (!b.isEmpty()) {
-        parts.add(b);
+      if (level == 0) {
+        parts.add(epoch(k).frozen());
+        k++;
+        continue;
       }
-      k += 1L << (SUMMARY_SHIFT * level);
+      long group = (groupStart - 1) >>> (SUMMARY_SHIFT * level);
+      if (firstChild == 0 || lastChild == FAN_OUT - 1) {
+        parts.add(childrenUnion(level, group, firstChild, lastChild));
+      } else {
+        for (int c = firstChild; c <= lastChild; c++) {
+          parts.add(childUnion(level, group, c));
+        }
+      }
+      k = groupStart + (lastChild + 1L) * child;
     }
+    parts.removeIf(BlockSet::isEmpty);
     BlockSet u = BlockSet.union(parts);
     CachedUnion made = new CachedUnion(from, to, u, BlockRuns.of(u));
     cache = made;
@@ -279,31 +301,46 @@ public final class EpochLog {
   /** log2 of the fan-out of the summary levels: groups of 16, 256 and 4096 epochs. */
   private static final int SUMMARY_SHIFT = 4;
 
+  private static final int FAN_OUT = 1 << SUMMARY_SHIFT;
+
   private static final int SUMMARY_LEVELS = 3;
 
+  /**
+   * Unions of closed epochs, kept once computed (closed epochs never change), keyed by {@link
+   * #key}: for a group of {@code 16^level} epochs, the union of its children {@code first..last},
+   * where the range is the whole group (a summary), a prefix ({@code first == 0}) or a suffix
+   * ({@code last == 15}). At most 31 per group, each no larger than the group's summary.
+   */
   private final ConcurrentHashMap<Long, BlockSet> summaries = new ConcurrentHashMap<>();
 
+  private static long key(int level, long group, int first, int last) {
+    return ((long) level << 60) | ((long) first << 56) | ((long) last << 52) | group;
+  }
+
+  /** The union of child {@code c} of group {@code group} at {@code level}. */
+  private BlockSet childUnion(int level, long group, int c) {
+    long index = (group << SUMMARY_SHIFT) + c;
+    return level == 1 ? epoch(index + 1).frozen() : childrenUnion(level - 1, index, 0, FAN_OUT - 1);
+  }
+
   /**
-   * The union of the closed epochs {@code group * 16^level + 1 .. (group + 1) * 16^level}, computed
-   * from the level below on first use and kept (closed epochs never change).
+   * The union of children {@code first..last} of group {@code group} at {@code level} (the whole
+   * group, a prefix or a suffix), computed from the children on first use and kept.
    */
-  private BlockSet summary(int level, long group) {
-    long key = ((long) level << 56) | group;
+  private BlockSet childrenUnion(int level, long group, int first, int last) {
+    long key = key(level, group, first, last);
     BlockSet s = summaries.get(key);
     if (s != null) {
       return s;
     }
-    List<BlockSet> parts = new ArrayList<>(1 << SUMMARY_SHIFT);
-    long first = group << SUMMARY_SHIFT;
-    for (long child = first; child < first + (1 << SUMMARY_SHIFT); child++) {
-      BlockSet b = level == 1 ? epoch(child + 1).frozen() : summary(level - 1, child);
-      if (!b.isEmpty()) {
-        parts.add(b);
-      }
+    List<BlockSet> parts = new ArrayList<>(last - first + 1);
+    for (int c = first; c <= last; c++) {
+      parts.add(childUnion(level, group, c));
     }
+    parts.removeIf(BlockSet::isEmpty);
     s = BlockSet.union(parts);
-    summaries.putIfAbsent(key, s);
-    return s;
+    BlockSet raced = summaries.putIfAbsent(key, s);
+    return raced != null ? raced : s;
   }
 
   /** Heap bytes of every epoch, open and closed, and of the summaries. */

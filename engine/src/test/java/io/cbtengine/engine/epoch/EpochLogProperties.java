@@ -18,6 +18,20 @@ class EpochLogProperties {
   @Property(tries = 60)
   void union_randomIntervals_equalsOracle(
       @ForAll @IntRange(min = 1, max = 700) int epochs, @ForAll @LongRange(min = 0) long seed) {
+    checkRandomIntervals(epochs, seed);
+  }
+
+  /**
+   * Histories past one group of 4,096 epochs, so that every level's whole groups, prefixes and
+   * suffixes (and middle runs) take part, with intervals biased to start and end near group edges.
+   */
+  @Property(tries = 8)
+  void union_longHistories_equalsOracle(
+      @ForAll @IntRange(min = 4000, max = 9000) int epochs, @ForAll @LongRange(min = 0) long seed) {
+    checkRandomIntervals(epochs, seed);
+  }
+
+  private static void checkRandomIntervals(int epochs, long seed) {
     Random random = new Random(seed);
     EpochLog log = new EpochLog();
     List<TreeSet<Long>> written = new ArrayList<>();
@@ -37,8 +51,11 @@ class EpochLogProperties {
       }
     }
     for (int q = 0; q < 40; q++) {
-      long from = random.nextInt(epochs + 1);
+      long from = nearEdge(random, epochs);
       long to = from + random.nextInt((int) (epochs - from) + 1);
+      if (random.nextBoolean()) {
+        to = Math.max(from, Math.min(epochs, nearEdge(random, epochs)));
+      }
       TreeSet<Long> expected = new TreeSet<>();
       for (long e = from + 1; e <= to; e++) {
         expected.addAll(written.get((int) e));
@@ -62,5 +79,15 @@ class EpochLogProperties {
     assertEquals(7, log.union(33, 40).cardinality());
     assertThrows(EpochLostException.class, () -> log.union(0, 40));
     assertThrows(EpochLostException.class, () -> log.union(32, 33));
+  }
+
+  /** A point in {@code 0..epochs}, half the time within 2 of a multiple of 16, 256 or 4096. */
+  private static long nearEdge(Random random, int epochs) {
+    if (random.nextBoolean()) {
+      return random.nextInt(epochs + 1);
+    }
+    int unit = new int[] {16, 256, 4096}[random.nextInt(3)];
+    long edge = (long) unit * random.nextInt(epochs / unit + 1);
+    return Math.max(0, Math.min(epochs, edge + random.nextInt(5) - 2));
   }
 }
