@@ -58,12 +58,7 @@ class ConcurrentWriteStressTest {
 
   @Test
   void writesSnapshotsAndQueries_concurrent_everyWriteInItsInterval() throws Exception {
-    ChangeTracker engine = ReferenceChangeTracker.underTest();
-    try {
-      run(engine, false, false);
-    } finally {
-      engine.close();
-    }
+    runOnEngineUnderTest(false, false);
   }
 
   /**
@@ -73,12 +68,7 @@ class ConcurrentWriteStressTest {
    */
   @Test
   void hotBlocksRewrittenThroughCuts_concurrent_everyWriteInItsInterval() throws Exception {
-    ChangeTracker engine = ReferenceChangeTracker.underTest();
-    try {
-      run(engine, false, true);
-    } finally {
-      engine.close();
-    }
+    runOnEngineUnderTest(false, true);
   }
 
   /**
@@ -89,9 +79,13 @@ class ConcurrentWriteStressTest {
    */
   @Test
   void writesSnapshotsQueriesAndDeletes_concurrent_everyWriteFound() throws Exception {
+    runOnEngineUnderTest(true, false);
+  }
+
+  private void runOnEngineUnderTest(boolean deleteSnapshots, boolean hot) throws Exception {
     ChangeTracker engine = ReferenceChangeTracker.underTest();
     try {
-      run(engine, true, false);
+      run(engine, deleteSnapshots, hot);
     } finally {
       engine.close();
     }

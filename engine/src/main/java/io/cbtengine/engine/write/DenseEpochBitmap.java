@@ -96,12 +96,8 @@ public final class DenseEpochBitmap {
    * sealed by growth): callers then take the full path.
    */
   public static boolean isMarked(long[][] table, long block) {
-    long pageIndex = block >>> PAGE_SHIFT;
-    if (pageIndex >= table.length) {
-      return false;
-    }
-    long[] page = (long[]) SLOT.getAcquire(table, (int) pageIndex);
-    if (page == null || page == MOVED) {
+    long[] page = page(table, block >>> PAGE_SHIFT);
+    if (page == null) {
       return false;
     }
     int bit = (int) block & (PAGE_BITS - 1);
@@ -177,12 +173,8 @@ public final class DenseEpochBitmap {
     long[][] t = table;
     long block = first;
     while (block <= last) {
-      long pageIndex = block >>> PAGE_SHIFT;
-      if (pageIndex >= t.length) {
-        return false;
-      }
-      long[] page = (long[]) SLOT.getAcquire(t, (int) pageIndex);
-      if (page == null || page == MOVED) {
+      long[] page = page(t, block >>> PAGE_SHIFT);
+      if (page == null) {
         return false;
       }
       long runEnd = Math.min(last, block | (PAGE_BITS - 1));
@@ -307,7 +299,7 @@ public final class DenseEpochBitmap {
         out[chunk] = bitmap;
       }
       bitmap.append((char) pair, container);
-      if (Boolean.getBoolean("yieldfreeze")) {
+      if (yielding) {
         Thread.yield();
       }
     }
@@ -319,11 +311,12 @@ public final class DenseEpochBitmap {
     return BlockSet.of(out);
   }
 
-  private static long[] page(long[][] t, int index) {
+  /** The page at {@code index} of table {@code t}; {@code null} if absent, sealed or beyond it. */
+  private static long[] page(long[][] t, long index) {
     if (index >= t.length) {
       return null;
     }
-    long[] page = (long[]) SLOT.getAcquire(t, index);
+    long[] page = (long[]) SLOT.getAcquire(t, (int) index);
     return page == MOVED ? null : page;
   }
 
