@@ -10,33 +10,17 @@ import java.util.List;
  * tracker: <b>not thread-safe</b>; concurrent marks may lose bits and a cut races with writers.
  * Costs one bit per block of the disk per epoch, allocated up front.
  */
-final class FloorBitSetTracker implements WriteTracker {
-  private final BlockGeometry geometry;
+final class FloorBitSetTracker extends BaselineTracker {
   private final List<long[]> epochs = new ArrayList<>();
   private long[] words;
 
   FloorBitSetTracker(long capacityBytes, int blockSize) {
-    this.geometry = new BlockGeometry(capacityBytes, blockSize);
+    super(TrackerKind.FLOOR, capacityBytes, blockSize);
     this.words = newWords();
   }
 
   private long[] newWords() {
     return new long[(geometry.blockCount + 63) >>> 6];
-  }
-
-  @Override
-  public String name() {
-    return TrackerKind.FLOOR.paramName();
-  }
-
-  @Override
-  public long capacityBytes() {
-    return geometry.capacityBytes;
-  }
-
-  @Override
-  public int blockSize() {
-    return geometry.blockSize;
   }
 
   @Override

@@ -11,31 +11,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * under a {@link ReentrantLock}; a cut swaps in a bitset allocated before taking the lock. Costs
  * one bit per block of the disk per epoch once the last block is touched. Thread-safe.
  */
-final class LockedBitSetTracker implements WriteTracker {
-  private final BlockGeometry geometry;
+final class LockedBitSetTracker extends BaselineTracker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Object snapshotLock = new Object();
   private final List<BitSet> epochs = new ArrayList<>();
   private BitSet current;
 
   LockedBitSetTracker(long capacityBytes, int blockSize) {
-    this.geometry = new BlockGeometry(capacityBytes, blockSize);
+    super(TrackerKind.LOCKED_BIT_SET, capacityBytes, blockSize);
     this.current = new BitSet(geometry.blockCount);
-  }
-
-  @Override
-  public String name() {
-    return TrackerKind.LOCKED_BIT_SET.paramName();
-  }
-
-  @Override
-  public long capacityBytes() {
-    return geometry.capacityBytes;
-  }
-
-  @Override
-  public int blockSize() {
-    return geometry.blockSize;
   }
 
   @Override

@@ -16,30 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the cut one into an {@link ImmutableRangeSet}. Costs a tree node (tens of bytes) per disjoint
  * range. Thread-safe.
  */
-final class LockedRangeSetTracker implements WriteTracker {
-  private final BlockGeometry geometry;
+final class LockedRangeSetTracker extends BaselineTracker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Object snapshotLock = new Object();
   private final List<RangeSet<Long>> epochs = new ArrayList<>();
   private TreeRangeSet<Long> current = TreeRangeSet.create();
 
   LockedRangeSetTracker(long capacityBytes, int blockSize) {
-    this.geometry = new BlockGeometry(capacityBytes, blockSize);
-  }
-
-  @Override
-  public String name() {
-    return TrackerKind.RANGE_SET.paramName();
-  }
-
-  @Override
-  public long capacityBytes() {
-    return geometry.capacityBytes;
-  }
-
-  @Override
-  public int blockSize() {
-    return geometry.blockSize;
+    super(TrackerKind.RANGE_SET, capacityBytes, blockSize);
   }
 
   @Override

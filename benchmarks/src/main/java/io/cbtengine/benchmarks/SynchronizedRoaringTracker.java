@@ -10,29 +10,13 @@ import org.roaringbitmap.RoaringBitmap;
  * per epoch, every mark under {@code synchronized}; a cut swaps in a fresh bitmap under the same
  * monitor and run-optimizes the cut one outside it. Thread-safe.
  */
-final class SynchronizedRoaringTracker implements WriteTracker {
-  private final BlockGeometry geometry;
+final class SynchronizedRoaringTracker extends BaselineTracker {
   private final Object snapshotLock = new Object();
   private final List<RoaringBitmap> epochs = new ArrayList<>();
   private RoaringBitmap current = new RoaringBitmap();
 
   SynchronizedRoaringTracker(long capacityBytes, int blockSize) {
-    this.geometry = new BlockGeometry(capacityBytes, blockSize);
-  }
-
-  @Override
-  public String name() {
-    return TrackerKind.SYNC_ROARING.paramName();
-  }
-
-  @Override
-  public long capacityBytes() {
-    return geometry.capacityBytes;
-  }
-
-  @Override
-  public int blockSize() {
-    return geometry.blockSize;
+    super(TrackerKind.SYNC_ROARING, capacityBytes, blockSize);
   }
 
   @Override
