@@ -8,6 +8,8 @@ import io.cbtengine.simulator.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +33,9 @@ abstract class SimulatingCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SimulationConfig config = options.toConfig();
+    // A report that cannot be written should fail before the replay, not after it.
+    checkReportPath(options.reportJson);
+    checkReportPath(options.reportCsv);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
@@ -53,5 +58,19 @@ abstract class SimulatingCommand implements Callable<Integer> {
     out.println(report.verdict());
     out.flush();
     return report.verified() ? 0 : 1;
+  }
+
+  private static void checkReportPath(Path report) throws IOException {
+    if (report == null) {
+      return;
+    }
+    Path directory = report.toAbsolutePath().getParent();
+    if (directory == null || !Files.isDirectory(directory)) {
+      throw new IOException(
+          "cannot write the report to " + report + ": no such directory " + directory);
+    }
+    if (Files.isDirectory(report)) {
+      throw new IOException("cannot write the report to " + report + ": it is a directory");
+    }
   }
 }

@@ -108,6 +108,7 @@ public enum TraceFormat {
     long bestRequests = 0;
     List<String> tried = new ArrayList<>();
     IOException readError = null;
+    long mostConsidered = 0;
     for (TraceFormat f : values()) {
       Sample sample = f.sample(path);
       TraceCounters c = sample.counters();
@@ -122,6 +123,7 @@ public enum TraceFormat {
               + c.skipped(SkipReason.MALFORMED)
               + c.skipped(SkipReason.UNKNOWN_OPCODE)
               + c.skipped(SkipReason.TRUNCATED);
+      mostConsidered = Math.max(mostConsidered, considered);
       boolean fits = parsed > 0 && parsed * 5 >= considered * 4;
       tried.add(
           String.format(Locale.ROOT, "%s (%d of %d records parsed)", f.id, parsed, considered));
@@ -133,6 +135,10 @@ public enum TraceFormat {
     if (best == null && readError != null) {
       throw new IOException(
           "cannot read " + path + ": " + TraceInput.describe(readError), readError);
+    }
+    if (best == null && mostConsidered == 0) {
+      throw new TraceFormatException(
+          "cannot detect the format of " + path + ": it holds no records (an empty file?)");
     }
     if (best == null) {
       throw new TraceFormatException(

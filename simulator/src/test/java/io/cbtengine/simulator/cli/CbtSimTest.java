@@ -68,6 +68,23 @@ class CbtSimTest {
   }
 
   @Test
+  void run_reportInMissingDirectory_failsBeforeTheReplay() {
+    Path json = dir.resolve("no-such-dir").resolve("r.json");
+    CliRunner r = CliRunner.run("run", "--writes", "5000", "--report-json", json.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("cannot write the report to " + json), r.toString());
+    assertTrue(!r.out.contains("verified:"), "the replay must not have run: " + r);
+  }
+
+  @Test
+  void replay_emptyTrace_saysItHoldsNoRecords() throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.csv"));
+    CliRunner r = CliRunner.run("replay", empty.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("it holds no records"), r.toString());
+  }
+
+  @Test
   void run_timeSchedule_snapshotsByTraceTime() {
     // 4,000 synthetic writes are 0.4 s of workload time: a snapshot every 100 ms.
     CliRunner r =
