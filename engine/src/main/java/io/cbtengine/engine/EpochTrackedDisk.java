@@ -173,7 +173,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
     WritePath w = writePath;
     // Fast path: a valid write of one block already marked in the open epoch, and no cut since.
     long[][] table = w.table;
-    if (table != null && w.live && offset >= 0 && length > 0 && length <= w.capacity - offset) {
+    if (table != null && length > 0 && isValidWrite(w, offset, length)) {
       long block = offset >>> blockShift;
       if (block == (offset + length - 1) >>> blockShift
           && DenseEpochBitmap.isMarked(table, block)
@@ -207,7 +207,15 @@ public final class EpochTrackedDisk implements TrackedDisk {
     return scope;
   }
 
+  /** Whether the disk is usable and {@code [offset, offset + length)} lies within its capacity. */
+  private static boolean isValidWrite(WritePath w, long offset, long length) {
+    return w.live && offset >= 0 && length >= 0 && length <= w.capacity - offset;
+  }
+
   private void checkWrite(WritePath w, long offset, long length) {
+    if (isValidWrite(w, offset, length)) {
+      return;
+    }
     if (!w.live) {
       checkLive();
       throw new InvalidStateException("disk is not usable: disk=" + id);

@@ -26,20 +26,18 @@ public final class EpochFreezer implements AutoCloseable {
   /** Cut epochs allowed to wait for the freezer before submitters help. */
   public static final int MAX_BACKLOG = 8;
 
-  private volatile Thread freezerThread;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
             Thread t = new Thread(r, "cbt-epoch-freezer");
             t.setDaemon(true);
-            freezerThread = t;
             return t;
           });
   private final ConcurrentLinkedQueue<Task> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger backlog = new AtomicInteger();
   private volatile boolean abandoned;
 
-  private final class Task implements Runnable {
+  private final class Task {
     private final Epoch epoch;
     private final Runnable afterFreeze;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -49,13 +47,13 @@ public final class EpochFreezer implements AutoCloseable {
       this.afterFreeze = afterFreeze;
     }
 
-    @Override
-    public void run() {
+    /** Freezes the epoch; {@code inBackground}: on the freezer thread, which yields. */
+    void run(boolean inBackground) {
       if (!started.compareAndSet(false, true)) {
         return;
       }
       try {
-        if (Thread.currentThread() == freezerThread) {
+        if (inBackground) {
           epoch.freezeInBackground();
         } else {
           epoch.freeze();
@@ -79,7 +77,7 @@ public final class EpochFreezer implements AutoCloseable {
       executor.execute(this::runOldest);
     } catch (RejectedExecutionException e) {
       if (!abandoned) {
-        task.run();
+        task.run(false);
       }
       return;
     }
@@ -89,7 +87,7 @@ public final class EpochFreezer implements AutoCloseable {
         break;
       }
       if (pending.remove(oldest)) {
-        oldest.run();
+        oldest.run(false);
       }
     }
   }
@@ -97,7 +95,7 @@ public final class EpochFreezer implements AutoCloseable {
   private void runOldest() {
     Task t = pending.poll();
     if (t != null) {
-      t.run();
+      t.run(true);
     }
   }
 

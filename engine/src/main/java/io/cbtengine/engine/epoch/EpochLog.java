@@ -48,13 +48,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EpochLog {
   /**
-   * The open epoch as writers need it: its dense bitmap and that bitmap's page table, so that a
-   * write to an already-marked block costs a few plain loads. Replaced at every cut, and when the
-   * table grows ({@link #ensureBlocks}); writers compare it by identity.
+   * The open epoch with its dense bitmap held strongly ({@link Epoch#dense()} is dropped at the
+   * freeze, and a writer late on a cut may still mark the old bitmap). Replaced at every cut;
+   * writers compare it by identity.
    */
-  private record Open(Epoch epoch, DenseEpochBitmap dense, long[][] table) {
+  private record Open(Epoch epoch, DenseEpochBitmap dense) {
     static Open of(Epoch epoch) {
-      return new Open(epoch, epoch.dense(), epoch.dense().table());
+      return new Open(epoch, epoch.dense());
     }
   }
 
@@ -117,22 +117,14 @@ public final class EpochLog {
     if (diskBlocks > blocks) {
       blocks = diskBlocks;
     }
-    Open o = open;
-    o.dense().ensureBlocks(diskBlocks);
-    if (o.dense().table() != o.table()) {
-      open = new Open(o.epoch(), o.dense(), o.dense().table());
-    }
+    open.dense().ensureBlocks(diskBlocks);
   }
 
   /** Marks blocks {@code first..last} in the open epoch; see the protocol above. */
   public void mark(long first, long last) {
     Open o = open;
     // Steps 1 to 3 when every block is marked already: plain loads, no atomic operation.
-    boolean marked =
-        first == last
-            ? DenseEpochBitmap.isMarked(o.table(), first)
-            : o.dense().allMarked(first, last);
-    if (marked && open == o) {
+    if (o.dense().allMarked(first, last) && open == o) {
       return;
     }
     Epoch e = o.epoch();
@@ -168,7 +160,7 @@ public final class EpochLog {
    * DenseEpochBitmap#isMarked}); compare {@link #openEpoch()} or republish it after every cut.
    */
   public long[][] openTable() {
-    return open.table();
+    return open.dense().table();
   }
 
   /** The open epoch. */
@@ -258,28 +250,22 @@ public final class EpochLog {
       // The highest level at which k starts a child of a group, and the children of that group
       // the interval covers from there: the whole group (a summary), a prefix or a suffix of it
       // (kept like a summary), or a middle run of children (each child's own union).
+      // Level 1 always qualifies: its children are single epochs and k <= to.
       int level = SUMMARY_LEVELS;
-      long groupStart = 0;
-      long child = 1;
-      int firstChild = 0;
-      int lastChild = -1;
-      for (; level > 0; level--) {
+      long groupStart;
+      long child;
+      int firstChild;
+      int lastChild;
+      while (true) {
         child = 1L << (SUMMARY_SHIFT * (level - 1));
-        if ((k - 1) % child != 0) {
-          continue;
-        }
         long size = child << SUMMARY_SHIFT;
         groupStart = ((k - 1) / size) * size + 1;
         firstChild = (int) ((k - groupStart) / child);
         lastChild = (int) Math.min(FAN_OUT - 1, (to - groupStart + 1) / child - 1);
-        if (lastChild >= firstChild) {
+        if ((k - 1) % child == 0 && lastChild >= firstChild) {
           break;
         }
-      }
-      if (level == 0) {
-        parts.add(epoch(k).frozen());
-        k++;
-        continue;
+        level--;
       }
       long group = (groupStart - 1) >>> (SUMMARY_SHIFT * level);
       if (firstChild == 0 || lastChild == FAN_OUT - 1) {
