@@ -133,7 +133,12 @@ public final class CutPauseProbe {
     int cuts = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     for (String impl : impls) {
       Result r =
-          measure(TrackerKind.of(impl), RecordWriteBenchmark.CAPACITY, 65536, 1_000_000, cuts);
+          measure(
+              TrackerKind.of(impl),
+              RecordWriteBenchmark.CAPACITY,
+              65536,
+              args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000,
+              cuts);
       System.out.println(impl + " " + r.figuresMicros());
     }
   }
