@@ -114,7 +114,11 @@ public final class Simulation {
           throw new IOException(
               "disk "
                   + spec.id()
-                  + " cannot be tracked (use --disk-size, or a larger --block-size): "
+                  + " cannot be tracked: capacity="
+                  + spec.capacity()
+                  + " (from --disk-size if given, else from the trace's highest write), block size="
+                  + config.diskOptions().blockSize()
+                  + " (a larger --block-size tracks larger disks): "
                   + e.getMessage(),
               e);
         }

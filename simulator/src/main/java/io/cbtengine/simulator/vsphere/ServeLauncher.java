@@ -121,16 +121,24 @@ public final class ServeLauncher {
   }
 
   /** The first line of the file, without its line break. */
+  /** Why a file could not be read, in words rather than an exception's class name. */
+  private static String readProblem(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   static char[] readPassword(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the password file: file="
-              + file
-              + ", problem="
-              + e.getClass().getSimpleName());
+          "cannot read the password file: file=" + file + ", problem=" + readProblem(e));
     }
     try {
       int end = 0;

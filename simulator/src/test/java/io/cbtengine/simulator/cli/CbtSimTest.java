@@ -118,7 +118,19 @@ class CbtSimTest {
     CliRunner r = CliRunner.run("replay", "--block-size", "512", p.toString());
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("cannot be tracked"), r.toString());
+    assertTrue(r.err.contains("block size=512"), r.toString());
     assertTrue(!r.err.contains("\tat "), "no stack trace: " + r);
+  }
+
+  @Test
+  void replay_diskSizeBeyondEngineLimit_namesTheCapacityGiven() throws IOException {
+    Path p = dir.resolve("small.csv");
+    Files.writeString(p, "128166385295514663,hm,0,Write,0,4096,100\n");
+    CliRunner r =
+        CliRunner.run("replay", "--block-size", "512", "--disk-size", "128TiB", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("capacity=" + (128L << 40)), r.toString());
+    assertTrue(r.err.contains("--disk-size if given"), r.toString());
   }
 
   @Test

@@ -60,6 +60,8 @@ class ServeLauncherTest {
             new PrintWriter(err, true));
     assertEquals(ServeLauncher.EXIT_USAGE, code);
     assertTrue(err.toString().contains("password file"), err.toString());
+    assertTrue(err.toString().contains("no such file"), err.toString());
+    assertFalse(err.toString().contains("Exception"), err.toString());
     assertEquals("", out.toString());
   }
 
