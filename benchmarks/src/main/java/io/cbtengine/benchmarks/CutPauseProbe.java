@@ -128,8 +128,8 @@ public final class CutPauseProbe {
   }
 
   /**
-   * {@code CutPauseProbe [impl,impl,...] [cuts] [dirtyBlocks]}: prints the figures, in microseconds;
-   * defaults {@code engine}, 30 cuts, 10^6 dirty blocks per cut.
+   * {@code CutPauseProbe [impl,impl,...] [cuts] [dirtyBlocks]}: prints the figures, in
+   * microseconds; defaults {@code engine}, 30 cuts, 10^6 dirty blocks per cut.
    */
   public static void main(String[] args) {
     String[] impls = args.length > 0 ? args[0].split(",") : new String[] {"engine"};
