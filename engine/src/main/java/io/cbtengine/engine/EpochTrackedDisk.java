@@ -220,31 +220,20 @@ public final class EpochTrackedDisk implements TrackedDisk {
       checkLive();
       throw new InvalidStateException("disk is not usable: disk=" + id);
     }
-    long cap = w.capacity;
-    if (offset < 0 || offset > cap) {
-      throw new InvalidArgumentException(
-          "offset",
-          "write offset out of range: offset="
-              + offset
-              + ", length="
-              + length
-              + ", capacity="
-              + cap
-              + ", disk="
-              + id);
-    }
-    if (length < 0 || length > cap - offset) {
-      throw new InvalidArgumentException(
-          "length",
-          "write length out of range: offset="
-              + offset
-              + ", length="
-              + length
-              + ", capacity="
-              + cap
-              + ", disk="
-              + id);
-    }
+    // The offset is named if it is out of range; otherwise the length is.
+    String argument = offset < 0 || offset > w.capacity ? "offset" : "length";
+    throw new InvalidArgumentException(
+        argument,
+        "write "
+            + argument
+            + " out of range: offset="
+            + offset
+            + ", length="
+            + length
+            + ", capacity="
+            + w.capacity
+            + ", disk="
+            + id);
   }
 
   /** A registered write scope; see the implementation notes. */

@@ -67,11 +67,14 @@ class TraceReadersTest {
     assertEquals("hm_1", writes.get(1).device());
     assertEquals((128166385295515175L - 128166385295514663L) * 100, writes.get(1).timeNanos());
     TraceCounters c = count(TraceFormat.MSR, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.NEGATIVE));
-    assertEquals(2, c.skipped(SkipReason.MALFORMED));
+    assertCounts(
+        c,
+        1,
+        SkipReason.ZERO_SIZE,
+        SkipReason.UNKNOWN_OPCODE,
+        SkipReason.NEGATIVE,
+        SkipReason.MALFORMED,
+        SkipReason.MALFORMED);
     assertEquals(8, c.requests());
   }
 
@@ -89,9 +92,7 @@ class TraceReadersTest {
     assertEquals(List.of(new TraceWrite("3", 8192, 4096, 1456095145_500_000_000L, 3)), writes);
     TraceCounters c = count(TraceFormat.SYSTOR, p);
     assertEquals(1, c.ignored());
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.MALFORMED);
   }
 
   @Test
@@ -109,10 +110,7 @@ class TraceReadersTest {
         List.of(new TraceWrite("1058", 4247200L * 512, 128 * 512, 1538323200_000_000_000L, 1)),
         writes);
     TraceCounters c = count(TraceFormat.TENCENT, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertCounts(c, 1, SkipReason.ZERO_SIZE, SkipReason.UNKNOWN_OPCODE, SkipReason.MALFORMED);
   }
 
   @Test
@@ -128,9 +126,7 @@ class TraceReadersTest {
         List.of(new TraceWrite("7", 4096, 8192, 1577808000000100L * 1000, 2)),
         readAll(TraceFormat.ALIBABA, p));
     TraceCounters c = count(TraceFormat.ALIBABA, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.NEGATIVE));
+    assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.NEGATIVE);
   }
 
   @Test
@@ -149,9 +145,7 @@ class TraceReadersTest {
             new TraceWrite("2", 5120, 1024, 1_250_000_000L, 3)),
         readAll(TraceFormat.SPC, p));
     TraceCounters c = count(TraceFormat.SPC, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.MALFORMED);
   }
 
   @Test
@@ -171,10 +165,7 @@ class TraceReadersTest {
             new TraceWrite("0", 303574L * 512, 7 * 512, 26214000, 3)),
         readAll(TraceFormat.DISKSIM, p));
     TraceCounters c = count(TraceFormat.DISKSIM, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
-    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.ZERO_SIZE, SkipReason.MALFORMED);
   }
 
   @Test
@@ -196,10 +187,7 @@ class TraceReadersTest {
         List.of(new TraceWrite("8,0", 3417048L * 512, 4096, 0, 1)),
         readAll(TraceFormat.BLKPARSE, p));
     TraceCounters c = count(TraceFormat.BLKPARSE, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertCounts(c, 1, SkipReason.ZERO_SIZE, SkipReason.UNKNOWN_OPCODE, SkipReason.MALFORMED);
     assertEquals(5, c.ignored());
   }
 
@@ -227,10 +215,7 @@ class TraceReadersTest {
             new TraceWrite("vm1", 16 * 512, 8192, 1_004_000, 4)),
         readAll(TraceFormat.VSCSI, p));
     TraceCounters c = count(TraceFormat.VSCSI, p);
-    assertEquals(1, c.reads());
-    assertEquals(1, c.skipped(SkipReason.UNKNOWN_OPCODE));
-    assertEquals(1, c.skipped(SkipReason.ZERO_SIZE));
-    assertEquals(1, c.skipped(SkipReason.TRUNCATED));
+    assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.ZERO_SIZE, SkipReason.TRUNCATED);
   }
 
   @Test
@@ -266,6 +251,18 @@ class TraceReadersTest {
       r.next();
       assertNull(r.next());
       assertNull(r.next());
+    }
+  }
+
+  /**
+   * {@code c} counted {@code reads} reads and skipped exactly {@code skipped} (a reason given twice
+   * counts two records), and nothing else.
+   */
+  private static void assertCounts(TraceCounters c, long reads, SkipReason... skipped) {
+    assertEquals(reads, c.reads(), "reads");
+    for (SkipReason reason : SkipReason.values()) {
+      long expected = java.util.Arrays.stream(skipped).filter(r -> r == reason).count();
+      assertEquals(expected, c.skipped(reason), "skipped as " + reason);
     }
   }
 }

@@ -15,6 +15,23 @@ class BackupImageTest {
     return new Write(serial, "d", offset, length, "test", serial);
   }
 
+  /**
+   * A disk holding write 1 over its first 4 KiB, and snapshot 1 taken while write 2 over the same
+   * bytes was in flight; the backup image is still empty.
+   */
+  private static final class InFlightAtFirstSnapshot {
+    final ByteRangeMap<Write> disk = new ByteRangeMap<>();
+    final Write inFlight = write(2, 0, 4096);
+    final BackupImage image = new BackupImage("d");
+    final SnapshotTruth s1;
+
+    InFlightAtFirstSnapshot() {
+      Write a = write(1, 0, 4096);
+      disk.assign(a.offset(), a.end(), a);
+      s1 = snapshot(disk, List.of(inFlight));
+    }
+  }
+
   private static SnapshotTruth snapshot(ByteRangeMap<Write> content, List<Write> inFlight) {
     return new SnapshotTruth(content.copy(), new ByteRangeMap<>(), inFlight, List.of(), CAPACITY);
   }
@@ -65,45 +82,30 @@ class BackupImageTest {
 
   @Test
   void compareWith_writeInFlightAtSnapshot_uncertainBytesNotJudged() {
-    ByteRangeMap<Write> disk = new ByteRangeMap<>();
-    Write a = write(1, 0, 4096);
-    disk.assign(a.offset(), a.end(), a);
-    Write inFlight = write(2, 0, 4096);
-    SnapshotTruth s1 = snapshot(disk, List.of(inFlight));
-    BackupImage image = new BackupImage("d");
+    InFlightAtFirstSnapshot f = new InFlightAtFirstSnapshot();
     // The engine may defer the in-flight write: nothing reported, no miss yet.
-    assertEquals(List.of(), image.compareWith(s1));
+    assertEquals(List.of(), f.image.compareWith(f.s1));
   }
 
   @Test
   void compareWith_inFlightCopiedThenNotReported_eitherContentAccepted() {
-    ByteRangeMap<Write> disk = new ByteRangeMap<>();
-    Write a = write(1, 0, 4096);
-    disk.assign(a.offset(), a.end(), a);
-    Write inFlight = write(2, 0, 4096);
-    SnapshotTruth s1 = snapshot(disk, List.of(inFlight));
-    BackupImage image = new BackupImage("d");
-    image.copyFrom(s1, 0, 4096);
-    disk.assign(inFlight.offset(), inFlight.end(), inFlight);
-    SnapshotTruth s2 = snapshot(disk, List.of());
+    InFlightAtFirstSnapshot f = new InFlightAtFirstSnapshot();
+    f.image.copyFrom(f.s1, 0, 4096);
+    f.disk.assign(f.inFlight.offset(), f.inFlight.end(), f.inFlight);
+    SnapshotTruth s2 = snapshot(f.disk, List.of());
     // The copy at s1 may have caught the in-flight write: not provably missed.
-    assertEquals(List.of(), image.compareWith(s2));
+    assertEquals(List.of(), f.image.compareWith(s2));
   }
 
   @Test
   void compareWith_laterWriteOverUncertainBytesNotReported_missFound() {
-    ByteRangeMap<Write> disk = new ByteRangeMap<>();
-    Write a = write(1, 0, 4096);
-    disk.assign(a.offset(), a.end(), a);
-    Write inFlight = write(2, 0, 4096);
-    SnapshotTruth s1 = snapshot(disk, List.of(inFlight));
-    BackupImage image = new BackupImage("d");
-    image.copyFrom(s1, 0, 4096);
+    InFlightAtFirstSnapshot f = new InFlightAtFirstSnapshot();
+    f.image.copyFrom(f.s1, 0, 4096);
     Write later = write(3, 0, 512);
-    disk.assign(inFlight.offset(), inFlight.end(), inFlight);
-    disk.assign(later.offset(), later.end(), later);
-    SnapshotTruth s2 = snapshot(disk, List.of());
-    List<MissedRange> misses = image.compareWith(s2);
+    f.disk.assign(f.inFlight.offset(), f.inFlight.end(), f.inFlight);
+    f.disk.assign(later.offset(), later.end(), later);
+    SnapshotTruth s2 = snapshot(f.disk, List.of());
+    List<MissedRange> misses = f.image.compareWith(s2);
     assertEquals(1, misses.size());
     assertSame(later, misses.get(0).expected());
     assertEquals(0, misses.get(0).start());

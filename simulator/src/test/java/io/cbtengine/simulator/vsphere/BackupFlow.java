@@ -236,6 +236,23 @@ final class BackupFlow {
         + "\"}}";
   }
 
+  /**
+   * {@code VslmCreateSnapshot_Task} on {@code disk}, then the task's result: the new snapshot's id.
+   * {@code description} is left out of the request when {@code null}.
+   */
+  static String snapshot(VimTransport http, String session, String disk, String description)
+      throws Exception {
+    String body =
+        "{\"id\":{\"_typeName\":\"ID\",\"id\":\""
+            + disk
+            + "\"}"
+            + (description == null ? "" : ",\"description\":\"" + description + "\"")
+            + "}";
+    JsonNode task = ok(http.post(VSLM + "VslmCreateSnapshot_Task", body, session));
+    String taskPath = "/sdk/vim25/" + RELEASE + "/vslm/VslmTask/" + task.get("value").asText();
+    return ok(http.post(taskPath + "/VslmQueryTaskResult", null, session)).get("id").asText();
+  }
+
   static JsonNode ok(VimTransport.Reply r) {
     assertEquals(200, r.status(), () -> "expected 200, got " + r.status() + ": " + r.rawBody());
     return r.body();

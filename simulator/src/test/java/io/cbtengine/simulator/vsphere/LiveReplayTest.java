@@ -1,6 +1,5 @@
 package io.cbtengine.simulator.vsphere;
 
-import static io.cbtengine.simulator.vsphere.BackupFlow.RELEASE;
 import static io.cbtengine.simulator.vsphere.BackupFlow.SESSION;
 import static io.cbtengine.simulator.vsphere.BackupFlow.VSLM;
 import static io.cbtengine.simulator.vsphere.BackupFlow.ok;
@@ -61,7 +60,7 @@ class LiveReplayTest {
       }
       assertEquals(2, disks.size(), disks.toString());
       String disk = disks.stream().filter(d -> d.endsWith("hm_0")).findFirst().orElseThrow();
-      String base = snapshot(http, session, disk);
+      String base = BackupFlow.snapshot(http, session, disk, null);
       String baseChangeId =
           ok(http.post(VSLM + "VslmRetrieveSnapshotDetails", ids(disk, base), session))
               .get("changedBlockTrackingId")
@@ -75,7 +74,7 @@ class LiveReplayTest {
           printed.toString().startsWith("replay finished: 4 writes, 0 refused"),
           printed.toString());
 
-      String next = snapshot(http, session, disk);
+      String next = BackupFlow.snapshot(http, session, disk, null);
       JsonNode r =
           ok(
               http.post(
@@ -102,25 +101,6 @@ class LiveReplayTest {
           List.of("1048576+" + Math.max(4096, block), "5242880+" + mid, "9437184+" + block),
           extents);
     }
-  }
-
-  private static String snapshot(VimTransport http, String session, String disk) throws Exception {
-    JsonNode task =
-        ok(
-            http.post(
-                VSLM + "VslmCreateSnapshot_Task",
-                "{\"id\":{\"_typeName\":\"ID\",\"id\":\"" + disk + "\"}}",
-                session));
-    return ok(http.post(
-            "/sdk/vim25/"
-                + RELEASE
-                + "/vslm/VslmTask/"
-                + task.get("value").asText()
-                + "/VslmQueryTaskResult",
-            null,
-            session))
-        .get("id")
-        .asText();
   }
 
   private static String ids(String disk, String snapshot) {

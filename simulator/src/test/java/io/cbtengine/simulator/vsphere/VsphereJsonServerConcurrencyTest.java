@@ -1,6 +1,5 @@
 package io.cbtengine.simulator.vsphere;
 
-import static io.cbtengine.simulator.vsphere.BackupFlow.RELEASE;
 import static io.cbtengine.simulator.vsphere.BackupFlow.SESSION;
 import static io.cbtengine.simulator.vsphere.BackupFlow.VSLM;
 import static io.cbtengine.simulator.vsphere.BackupFlow.ok;
@@ -68,7 +67,7 @@ class VsphereJsonServerConcurrencyTest {
                 "/cbt-sim/disks/disk-" + c + "/create",
                 "{\"capacityBytes\":8388608,\"blockSize\":4096,\"maxExtentsPerReply\":1}",
                 sessions[c]));
-        String first = snapshot(clients[c], sessions[c], c);
+        String first = BackupFlow.snapshot(clients[c], sessions[c], "disk-" + c, "");
         baseChangeIds[c] = details(clients[c], sessions[c], c, first);
       }
 
@@ -96,7 +95,7 @@ class VsphereJsonServerConcurrencyTest {
       // 1,000 queries at once; each must answer its own window of its own disk.
       String[] snaps = new String[CLIENTS];
       for (int c = 0; c < CLIENTS; c++) {
-        snaps[c] = snapshot(clients[c], sessions[c], c);
+        snaps[c] = BackupFlow.snapshot(clients[c], sessions[c], "disk-" + c, "");
       }
       List<Future<String>> queries = new ArrayList<>();
       for (int i = 0; i < PER_CLIENT; i++) {
@@ -157,25 +156,6 @@ class VsphereJsonServerConcurrencyTest {
       assertEquals((long) (c + 2) * BLOCK, r.get("length").asLong(), r.toString());
     }
     return "ok";
-  }
-
-  private static String snapshot(VimTransport http, String session, int c) throws Exception {
-    JsonNode task =
-        ok(
-            http.post(
-                VSLM + "VslmCreateSnapshot_Task",
-                "{\"id\":{\"_typeName\":\"ID\",\"id\":\"disk-" + c + "\"},\"description\":\"\"}",
-                session));
-    return ok(http.post(
-            "/sdk/vim25/"
-                + RELEASE
-                + "/vslm/VslmTask/"
-                + task.get("value").asText()
-                + "/VslmQueryTaskResult",
-            null,
-            session))
-        .get("id")
-        .asText();
   }
 
   private static String details(VimTransport http, String session, int c, String snap)

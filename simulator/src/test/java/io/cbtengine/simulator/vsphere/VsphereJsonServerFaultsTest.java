@@ -78,22 +78,7 @@ class VsphereJsonServerFaultsTest {
   }
 
   private static String snapshot(String disk) throws Exception {
-    JsonNode task =
-        ok(
-            http.post(
-                VSLM + "VslmCreateSnapshot_Task",
-                "{\"id\":{\"_typeName\":\"ID\",\"id\":\"" + disk + "\"},\"description\":\"t\"}",
-                session));
-    return ok(http.post(
-            "/sdk/vim25/"
-                + RELEASE
-                + "/vslm/VslmTask/"
-                + task.get("value").asText()
-                + "/VslmQueryTaskResult",
-            null,
-            session))
-        .get("id")
-        .asText();
+    return BackupFlow.snapshot(http, session, disk, "t");
   }
 
   @Test
