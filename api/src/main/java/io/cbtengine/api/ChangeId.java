@@ -44,11 +44,18 @@ public final class ChangeId implements Comparable<ChangeId> {
    */
   public static ChangeId parse(String text) {
     if (text == null) {
-      throw malformed("null", "changeId is null");
+      throw new InvalidArgumentException("changeId", "malformed changeId: changeId=null");
     }
     int slash = text.indexOf('/');
     if (slash != GENERATION_TEXT_LENGTH) {
-      throw malformed(text, "expected 16 hex pairs then '/' at index " + GENERATION_TEXT_LENGTH);
+      throw malformed(
+          text,
+          (slash < 0 ? "no '/'" : "'/' at index " + slash)
+              + " (length "
+              + text.length()
+              + "); expected 16 hex pairs, then '/' at index "
+              + GENERATION_TEXT_LENGTH
+              + ", then the sequence");
     }
     long high = 0;
     long low = 0;

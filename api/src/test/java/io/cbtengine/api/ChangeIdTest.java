@@ -121,4 +121,20 @@ class ChangeIdTest {
     assertEquals("changeId", e.invalidProperty());
     assertEquals("InvalidArgument", e.faultType());
   }
+
+  @Test
+  void parse_nullOrShort_messageSaysWhatIsWrong() {
+    String nullMessage =
+        assertThrows(InvalidArgumentException.class, () -> ChangeId.parse(null)).getMessage();
+    assertTrue(nullMessage.endsWith("changeId=null"), nullMessage);
+
+    String shortMessage =
+        assertThrows(InvalidArgumentException.class, () -> ChangeId.parse("xx")).getMessage();
+    assertTrue(shortMessage.contains("no '/' (length 2)"), shortMessage);
+    assertTrue(shortMessage.contains("changeId=\"xx\""), shortMessage);
+
+    String early =
+        assertThrows(InvalidArgumentException.class, () -> ChangeId.parse("ab/3")).getMessage();
+    assertTrue(early.contains("'/' at index 2 (length 4)"), early);
+  }
 }

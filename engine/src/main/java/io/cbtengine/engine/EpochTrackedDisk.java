@@ -552,7 +552,8 @@ public final class EpochTrackedDisk implements TrackedDisk {
       throw new FileFaultException(
           FileFaultException.CORRUPT,
           id.value(),
-          "tracking data of the interval was lost in an unclean stop: disk="
+          "tracking data of the interval is lost (an epoch's file was missing or damaged when "
+              + "the engine opened, and its write-intent log could not rebuild it): disk="
               + id
               + ", changeId="
               + changeId

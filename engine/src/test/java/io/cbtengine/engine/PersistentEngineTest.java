@@ -118,6 +118,14 @@ class PersistentEngineTest {
     assertEquals("cbt-engine store\nformat=2\n", Files.readString(dir.resolve("FORMAT")));
   }
 
+  @Test
+  void open_aRegularFile_isFileFaultNamingItAndLeavesItAlone(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("afile"), "user data");
+    FileFaultException f = assertThrows(FileFaultException.class, () -> CbtEngine.open(file));
+    assertTrue(f.getMessage().contains("is not a directory: dir=" + file), f.getMessage());
+    assertEquals("user data", Files.readString(file));
+  }
+
   static boolean covers(List<DiskChangeExtent> extents, long start, long length) {
     for (DiskChangeExtent e : extents) {
       if (e.start() <= start && start + length <= e.end()) {

@@ -91,6 +91,12 @@ public final class DirectoryStore implements AutoCloseable {
    */
   public static DirectoryStore open(Path dir, boolean intentLogging, long intentRegionBytes) {
     FileChannel ch = null;
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          dir.toString(),
+          "cannot open engine directory: it exists and is not a directory: dir=" + dir);
+    }
     try {
       Files.createDirectories(dir);
       Path formatFile = dir.resolve("FORMAT");

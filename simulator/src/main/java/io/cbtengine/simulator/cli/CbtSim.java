@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cbt-sim",
     mixinStandardHelpOptions = true,
-    version = "cbt-sim, the cbt-engine simulator",
+    versionProvider = CbtSim.Version.class,
     description = {
       "Plays a hypervisor and a backup application around the change tracking engine: replays "
           + "writes onto tracked disks, takes snapshots on a schedule, runs each incremental "
@@ -77,11 +77,43 @@ public final class CbtSim implements Callable<Integer> {
     return spec.subcommands().get("run").execute();
   }
 
+  /** "cbt-sim VERSION": the project version, filtered into a resource at build time. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = CbtSim.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {
+        "cbt-sim " + p.getProperty("version", "(version unknown)") + ", the cbt-engine simulator"
+      };
+    }
+  }
+
   /** The command line, with the exit codes above wired in. */
   public static CommandLine commandLine(CbtSim command) {
     CommandLine cl = new CommandLine(command);
     cl.setExecutionExceptionHandler(CbtSim::handle);
+    cl.setParameterExceptionHandler(CbtSim::usageError);
     return cl;
+  }
+
+  /**
+   * A usage error: the error on one line, picocli's suggestions for a mistyped option, and where to
+   * find the usage, rather than the whole usage text after the error.
+   */
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    String name = cmd.getCommandSpec().qualifiedName();
+    err.println(name + ": " + ex.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("Try '" + name + " --help' for the options.");
+    err.flush();
+    return USAGE;
   }
 
   private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

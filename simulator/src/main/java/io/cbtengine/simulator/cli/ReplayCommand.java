@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
+    versionProvider = CbtSim.Version.class,
     description = {
       "Replays block traces onto tracked disks (one per volume or device in the trace), backs "
           + "every changed disk up at each snapshot through queryChangedDiskAreas and verifies "
@@ -57,8 +58,8 @@ final class ReplayCommand extends SimulatingCommand {
   @Option(
       names = "--max-writes",
       paramLabel = "N",
-      description = "Replay at most N writes in all, then stop.")
-  long maxWrites;
+      description = "Replay at most N writes in all (N at least 1), then stop. Default: all.")
+  Long maxWrites;
 
   @Override
   Workload openWorkload() throws IOException {
@@ -66,17 +67,18 @@ final class ReplayCommand extends SimulatingCommand {
     long size;
     try {
       forced = format == null ? null : TraceFormat.byId(format);
-      size = diskSize == null ? 0 : Sizes.parseBytes(diskSize);
+      size = diskSize == null ? 0 : Sizes.parseBytes("--disk-size", diskSize);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (size % 512 != 0) {
       throw new ParameterException(
-          spec.commandLine(), "--disk-size must be a multiple of 512: " + size);
+          spec.commandLine(), "--disk-size must be a multiple of 512: " + diskSize);
     }
-    if (maxWrites < 0) {
-      throw new ParameterException(spec.commandLine(), "--max-writes must be positive");
+    if (maxWrites != null && maxWrites < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-writes must be at least 1: " + maxWrites);
     }
-    return TraceWorkload.open(traces, forced, strict, size, maxWrites);
+    return TraceWorkload.open(traces, forced, strict, size, maxWrites == null ? 0 : maxWrites);
   }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = CbtSim.Version.class,
     description = {
       "Replays the built-in synthetic workload: four disks (a database hot set, a sequential "
           + "log, small random writes, and a disk extended halfway), backs every disk up at each "

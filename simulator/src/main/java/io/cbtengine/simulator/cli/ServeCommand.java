@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    versionProvider = CbtSim.Version.class,
     description = {
       "Serves the vSphere VI/JSON calls of an incremental backup (Login, VslmCreateSnapshot_Task, "
           + "VslmRetrieveSnapshotDetails, VslmQueryChangedDiskAreas, ...) under "
@@ -99,7 +100,13 @@ final class ServeCommand implements Callable<Integer> {
       return CbtSim.USAGE;
     }
     if (replayRate < 0) {
-      spec.commandLine().getErr().println("cbt-sim serve: --replay-rate is negative");
+      spec.commandLine()
+          .getErr()
+          .println("cbt-sim serve: --replay-rate is negative: " + replayRate);
+      return CbtSim.USAGE;
+    }
+    if (user.isBlank()) {
+      spec.commandLine().getErr().println("cbt-sim serve: --user is empty");
       return CbtSim.USAGE;
     }
     TraceFormat forced;

@@ -1,5 +1,6 @@
 package io.cbtengine.simulator.cli;
 
+import io.cbtengine.simulator.IoProblems;
 import io.cbtengine.simulator.Simulation;
 import io.cbtengine.simulator.SimulationConfig;
 import io.cbtengine.simulator.report.ReportFormat;
@@ -7,7 +8,6 @@ import io.cbtengine.simulator.report.SimulationReport;
 import io.cbtengine.simulator.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,8 +34,18 @@ abstract class SimulatingCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SimulationConfig config = options.toConfig();
     // A report that cannot be written should fail before the replay, not after it.
-    checkReportPath(options.reportJson);
-    checkReportPath(options.reportCsv);
+    checkReportPath("--report-json", options.reportJson);
+    checkReportPath("--report-csv", options.reportCsv);
+    if (options.reportJson != null
+        && options.reportCsv != null
+        && options
+            .reportJson
+            .toAbsolutePath()
+            .normalize()
+            .equals(options.reportCsv.toAbsolutePath().normalize())) {
+      throw new IOException(
+          "--report-json and --report-csv name the same file: " + options.reportJson);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
@@ -53,16 +63,23 @@ abstract class SimulatingCommand implements Callable<Integer> {
         ReportFormat.csv(report, options.reportCsv);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+      throw new IOException("cannot write the report: " + IoProblems.describe(e), e);
     }
     out.println(report.verdict());
     out.flush();
     return report.verified() ? 0 : 1;
   }
 
-  private static void checkReportPath(Path report) throws IOException {
+  /**
+   * Fails before the replay if {@code report} cannot be written: no file name, a missing directory,
+   * a directory, or a place where no file can be created (tried by creating and deleting it).
+   */
+  private static void checkReportPath(String option, Path report) throws IOException {
     if (report == null) {
       return;
+    }
+    if (report.toString().isEmpty()) {
+      throw new IOException(option + " needs a file name");
     }
     Path directory = report.toAbsolutePath().getParent();
     if (directory == null || !Files.isDirectory(directory)) {
@@ -71,6 +88,18 @@ abstract class SimulatingCommand implements Callable<Integer> {
     }
     if (Files.isDirectory(report)) {
       throw new IOException("cannot write the report to " + report + ": it is a directory");
+    }
+    if (Files.exists(report)) {
+      if (!Files.isWritable(report)) {
+        throw new IOException("cannot write the report to " + report + ": permission denied");
+      }
+      return;
+    }
+    try {
+      Files.delete(Files.createFile(report));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot write the report to " + report + ": " + IoProblems.describe(e), e);
     }
   }
 }

@@ -80,9 +80,13 @@ public final class SimulationOptions {
    */
   SimulationConfig toConfig() {
     try {
-      Sizes.Interval every = Sizes.parseInterval(snapshotEvery);
-      int block = blockSize == null ? 0 : toInt("--block-size", Sizes.parseBytes(blockSize));
-      long window = maxWindowBytes == null ? 0 : Sizes.parseBytes(maxWindowBytes);
+      Sizes.Interval every = Sizes.parseInterval("--snapshot-every", snapshotEvery);
+      int block =
+          blockSize == null
+              ? 0
+              : toInt("--block-size", Sizes.parseBytes("--block-size", blockSize));
+      long window =
+          maxWindowBytes == null ? 0 : Sizes.parseBytes("--max-window-bytes", maxWindowBytes);
       if (maxExtentsPerReply != null && maxExtentsPerReply < 1) {
         throw new IllegalArgumentException(
             "--max-extents-per-reply must be at least 1: " + maxExtentsPerReply);
@@ -103,9 +107,22 @@ public final class SimulationOptions {
               !noHeapEstimate);
       config.diskOptions();
       return config;
-    } catch (IllegalArgumentException | InvalidArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (InvalidArgumentException e) {
+      // The engine names its own property; say which option set it.
+      throw new ParameterException(
+          spec.commandLine(), optionFor(e.invalidProperty()) + ": " + e.getMessage());
     }
+  }
+
+  private static String optionFor(String property) {
+    return switch (property) {
+      case "blockSize" -> "--block-size";
+      case "maxWindowBytes" -> "--max-window-bytes";
+      case "maxExtentsPerReply" -> "--max-extents-per-reply";
+      default -> property;
+    };
   }
 
   private static int toInt(String option, long value) {

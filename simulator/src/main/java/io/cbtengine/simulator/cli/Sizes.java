@@ -10,9 +10,17 @@ final class Sizes {
    * A byte count: digits with an optional binary unit {@code k, m, g, t} (also {@code KiB}, {@code
    * KB}, ...), e.g. {@code 4096}, {@code 64k}, {@code 2GiB}.
    *
-   * @throws IllegalArgumentException naming the text if it is not a positive size
+   * @throws IllegalArgumentException naming the option and the text if it is not a positive size
    */
-  static long parseBytes(String text) {
+  static long parseBytes(String option, String text) {
+    try {
+      return parseBytes(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long parseBytes(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     int i = 0;
     while (i < t.length() && Character.isDigit(t.charAt(i))) {
@@ -28,6 +36,10 @@ final class Sizes {
       throw new IllegalArgumentException("size too large: '" + text + "'");
     }
     String unit = t.substring(i).trim();
+    if (unit.startsWith(".") || unit.startsWith(",")) {
+      throw new IllegalArgumentException(
+          "sizes are whole numbers: '" + text + "' (e.g. 4608 or 4608b, not 4.5k)");
+    }
     long scale =
         switch (unit) {
           case "", "b" -> 1L;
@@ -55,9 +67,17 @@ final class Sizes {
    * {@code N} (writes) or {@code N} followed by {@code ms}, {@code s}, {@code m} or {@code h}
    * (trace time), e.g. {@code 5000}, {@code 30s}.
    *
-   * @throws IllegalArgumentException naming the text if it is neither
+   * @throws IllegalArgumentException naming the option and the text if it is neither
    */
-  static Interval parseInterval(String text) {
+  static Interval parseInterval(String option, String text) {
+    try {
+      return parseInterval(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Interval parseInterval(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     int i = 0;
     while (i < t.length() && Character.isDigit(t.charAt(i))) {

@@ -106,18 +106,18 @@ public final class ReportFormat {
       row(
           out,
           "engine memory",
-          "%s at the end (peak %s), %.3f B per tracked block "
+          "%s at the end (peak %s), %s per tracked block "
               + "(the engine's own count of its tracking heap)",
           bytes(r.engineHeapBytes()),
           bytes(r.engineHeapPeakBytes()),
-          r.engineBytesPerBlock());
+          perBlock(r.engineBytesPerBlock()));
     } else if (r.engineHeapBytes() >= 0) {
       row(
           out,
           "engine memory",
-          "%s, %.3f B per tracked block (estimate: heap after GC with and " + "without the engine)",
+          "%s, %s per tracked block (estimate: heap after GC with and without the engine)",
           bytes(r.engineHeapBytes()),
-          r.engineBytesPerBlock());
+          perBlock(r.engineBytesPerBlock()));
     } else {
       row(out, "engine memory", "not measured");
     }
@@ -158,6 +158,13 @@ public final class ReportFormat {
 
   private static String percent(double p) {
     return Double.isNaN(p) ? "n/a" : String.format(Locale.ROOT, "+%.1f %%", p);
+  }
+
+  /** Bytes per tracked block; "n/a" when no block was tracked. */
+  private static String perBlock(double b) {
+    return Double.isNaN(b) || Double.isInfinite(b)
+        ? "n/a (no block tracked)"
+        : String.format(Locale.ROOT, "%.3f B", b);
   }
 
   private static String micros(long nanos) {

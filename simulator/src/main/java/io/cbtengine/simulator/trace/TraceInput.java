@@ -80,9 +80,6 @@ public final class TraceInput {
 
   /** A short description of a read failure, for messages that already name the file. */
   public static String describe(IOException e) {
-    if (e instanceof java.io.EOFException) {
-      return "the data ends early (file cut short?)";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return io.cbtengine.simulator.IoProblems.describe(e);
   }
 }

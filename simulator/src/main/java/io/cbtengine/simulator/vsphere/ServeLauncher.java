@@ -1,6 +1,7 @@
 package io.cbtengine.simulator.vsphere;
 
 import io.cbtengine.api.ChangeTracker;
+import io.cbtengine.simulator.IoProblems;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -88,7 +89,11 @@ public final class ServeLauncher {
     try {
       server = start(bindAddress, port, userName, passwordFile, tracker, out);
     } catch (IllegalArgumentException | IOException e) {
-      err.println("cbt-sim serve: " + e.getMessage());
+      String why =
+          e instanceof java.net.BindException
+              ? "cannot listen on " + bindAddress + " port " + port + ": " + e.getMessage()
+              : e.getMessage();
+      err.println("cbt-sim serve: " + why);
       err.flush();
       if (tracker != null) {
         tracker.close();
@@ -121,24 +126,13 @@ public final class ServeLauncher {
   }
 
   /** The first line of the file, without its line break. */
-  /** Why a file could not be read, in words rather than an exception's class name. */
-  private static String readProblem(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
   static char[] readPassword(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the password file: file=" + file + ", problem=" + readProblem(e));
+          "cannot read the password file: file=" + file + ", problem=" + IoProblems.describe(e));
     }
     try {
       int end = 0;

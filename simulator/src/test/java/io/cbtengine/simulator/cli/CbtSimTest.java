@@ -94,6 +94,65 @@ class CbtSimTest {
   }
 
   @Test
+  void badUsage_oneLineNamingTheOptionAndValue_thenWhereTheHelpIs() {
+    CliRunner zero = CliRunner.run("run", "--block-size", "0");
+    assertEquals(2, zero.exitCode, zero.toString());
+    assertTrue(zero.err.startsWith("cbt-sim run: --block-size: "), zero.toString());
+    assertTrue(zero.err.contains("'0'"), zero.toString());
+    assertTrue(zero.err.contains("Try 'cbt-sim run --help'"), zero.toString());
+    assertTrue(!zero.err.contains("Usage:"), "no usage text after an error: " + zero);
+
+    CliRunner pow = CliRunner.run("run", "--block-size", "1000");
+    assertTrue(pow.err.contains("--block-size: blockSize must be a power of two"), pow.toString());
+    CliRunner decimal = CliRunner.run("run", "--block-size", "4.5k");
+    assertTrue(decimal.err.contains("whole numbers: '4.5k'"), decimal.toString());
+    CliRunner every = CliRunner.run("run", "--snapshot-every", "0");
+    assertTrue(every.err.contains("--snapshot-every: "), every.toString());
+
+    Path trace = dir.resolve("t.csv");
+    CliRunner writes = CliRunner.run("replay", "--max-writes", "0", trace.toString());
+    assertEquals(2, writes.exitCode, writes.toString());
+    assertTrue(writes.err.contains("--max-writes must be at least 1: 0"), writes.toString());
+  }
+
+  @Test
+  void version_namesTheProjectVersion() {
+    CliRunner r = CliRunner.run("-V");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(
+        r.out.matches("(?s)cbt-sim \\d+\\.\\d+.*the cbt-engine simulator\\s*"), r.toString());
+  }
+
+  @Test
+  void run_unusableReportPaths_failBeforeTheReplay() throws IOException {
+    CliRunner empty = CliRunner.run("run", "--writes", "5000", "--report-json=");
+    assertEquals(2, empty.exitCode, empty.toString());
+    assertTrue(empty.err.contains("--report-json needs a file name"), empty.toString());
+
+    Path same = dir.resolve("r.out");
+    CliRunner both =
+        CliRunner.run(
+            "run",
+            "--writes",
+            "5000",
+            "--report-json",
+            same.toString(),
+            "--report-csv",
+            same.toString());
+    assertEquals(2, both.exitCode, both.toString());
+    assertTrue(both.err.contains("name the same file"), both.toString());
+
+    // A directory where no file can be created (Linux's /proc): caught before the replay.
+    Path proc = Path.of("/proc/cbt-sim-test-report.json");
+    if (Files.isDirectory(proc.getParent())) {
+      CliRunner r = CliRunner.run("run", "--writes", "5000", "--report-json", proc.toString());
+      assertEquals(2, r.exitCode, r.toString());
+      assertTrue(r.err.contains("cannot write the report to " + proc), r.toString());
+      assertTrue(!r.out.contains("verified"), "must fail before the replay: " + r);
+    }
+  }
+
+  @Test
   void badUsage_unknownOptionOrBadValue_exitTwo() {
     assertEquals(2, CliRunner.run("run", "--bogus").exitCode);
     assertEquals(2, CliRunner.run("run", "--snapshot-every", "ten").exitCode);

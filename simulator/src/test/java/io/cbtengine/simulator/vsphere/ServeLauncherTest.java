@@ -66,6 +66,30 @@ class ServeLauncherTest {
   }
 
   @Test
+  void serve_portInUse_exitsWithUsageCodeNamingThePort(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("pw"), PASSWORD);
+    // A loopback port this test holds itself.
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code =
+          ServeLauncher.serve(
+              "127.0.0.1",
+              taken.getLocalPort(),
+              "backup",
+              file,
+              null,
+              new PrintWriter(out, true),
+              new PrintWriter(err, true));
+      assertEquals(ServeLauncher.EXIT_USAGE, code);
+      assertTrue(
+          err.toString().contains("cannot listen on 127.0.0.1 port " + taken.getLocalPort()),
+          err.toString());
+    }
+  }
+
+  @Test
   void start_emptyPasswordOrHostName_isRefused(@TempDir Path dir) throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     PrintWriter sink = new PrintWriter(new StringWriter(), true);
