@@ -1,6 +1,7 @@
 package io.cbtengine.simulator.cli;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Parses sizes and intervals given on the command line. */
 final class Sizes {
@@ -13,11 +14,7 @@ final class Sizes {
    * @throws IllegalArgumentException naming the option and the text if it is not a positive size
    */
   static long parseBytes(String option, String text) {
-    try {
-      return parseBytes(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-    }
+    return named(option, () -> parseBytes(text));
   }
 
   private static long parseBytes(String text) {
@@ -70,8 +67,13 @@ final class Sizes {
    * @throws IllegalArgumentException naming the option and the text if it is neither
    */
   static Interval parseInterval(String option, String text) {
+    return named(option, () -> parseInterval(text));
+  }
+
+  /** Runs {@code parse}, prefixing the message of its failure with the option's name. */
+  private static <T> T named(String option, Supplier<T> parse) {
     try {
-      return parseInterval(text);
+      return parse.get();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
     }
