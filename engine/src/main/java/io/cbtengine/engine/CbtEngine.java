@@ -51,6 +51,9 @@ public final class CbtEngine {
     {"java.base", "java.io", "open"},
     {"java.base", "java.util", "open"},
     {"java.base", "java.nio", "open"},
+    // Chronicle compiles a class with javac when a map is created.
+    {"jdk.compiler", "com.sun.tools.javac.file", "export"},
+    {"jdk.compiler", "com.sun.tools.javac", "open"},
   };
 
   /**
