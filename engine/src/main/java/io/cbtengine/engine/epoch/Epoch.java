@@ -1,6 +1,7 @@
 package io.cbtengine.engine.epoch;
 
 import io.cbtengine.engine.write.DenseEpochBitmap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The blocks written in one interval of a disk's history: epoch {@code k} holds the writes after
@@ -21,6 +22,9 @@ public final class Epoch {
   private volatile DenseEpochBitmap dense;
   private volatile BlockSet frozen;
   private final IntentLog intentLog;
+
+  /** Set by a thread that needs the frozen form now: a paced background freeze stops pacing. */
+  private volatile boolean wanted;
 
   private Epoch(
       long number, DenseEpochBitmap dense, BlockSet frozen, IntentLog intentLog, boolean lost) {
@@ -83,20 +87,25 @@ public final class Epoch {
     return f != null ? f : freeze();
   }
 
-  /** Compresses the dense bitmap of a cut epoch and drops it; idempotent. */
+  /**
+   * Compresses the dense bitmap of a cut epoch and drops it; idempotent. If a background freeze of
+   * this epoch is running, it ends that freeze's pacing and waits for it.
+   */
   public BlockSet freeze() {
-    return freeze(false);
+    wanted = true;
+    return freeze(() -> false);
   }
 
   /**
-   * {@link #freeze()} for a background thread: yields the CPU between containers (see {@link
-   * DenseEpochBitmap#toBlockSet(boolean)}).
+   * {@link #freeze()} for a background thread: paced, it sleeps between containers until someone
+   * needs the result or {@code hurry} says to stop (see {@link
+   * DenseEpochBitmap#toBlockSet(BooleanSupplier)}).
    */
-  public BlockSet freezeInBackground() {
-    return freeze(true);
+  public BlockSet freezeInBackground(BooleanSupplier hurry) {
+    return freeze(() -> !wanted && !hurry.getAsBoolean());
   }
 
-  private synchronized BlockSet freeze(boolean yielding) {
+  private synchronized BlockSet freeze(BooleanSupplier paced) {
     if (lost) {
       throw new EpochLostException(number);
     }
@@ -104,7 +113,7 @@ public final class Epoch {
     if (f != null) {
       return f;
     }
-    f = dense.toBlockSet(yielding);
+    f = dense.toBlockSet(paced);
     frozen = f;
     dense = null;
     return f;

@@ -10,10 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Freezes cut epochs on one background daemon thread, so that {@code createSnapshot} returns
- * without compressing the epoch it cut. The thread yields the CPU after each container it builds,
- * so that on a machine with fewer free cores than runnable threads, writers wait for microseconds
- * of freezing rather than for an OS time slice. A query that needs an epoch before the freezer
- * reached it freezes it itself ({@link Epoch#frozen()}); the freezer then finds it done.
+ * without compressing the epoch it cut. The thread sleeps briefly after each container it builds
+ * ({@link
+ * io.cbtengine.engine.write.DenseEpochBitmap#toBlockSet(java.util.function.BooleanSupplier)}), so
+ * that on a machine with fewer free cores than runnable threads, writers wait for microseconds of
+ * freezing rather than for an OS time slice. It paces itself only while it is not behind: when
+ * another cut epoch waits, or the freezer is closing, or a query needs the epoch, it freezes at
+ * full speed. A query that needs an epoch before the freezer reached it freezes it itself ({@link
+ * Epoch#frozen()}); the freezer then finds it done.
  *
  * <p>Backpressure: a cut epoch keeps its dense pages (up to one bit per block) until frozen. When
  * more than {@link #MAX_BACKLOG} cut epochs wait, the thread that submits another one freezes the
@@ -36,6 +40,7 @@ public final class EpochFreezer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Task> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger backlog = new AtomicInteger();
   private volatile boolean abandoned;
+  private volatile boolean closing;
 
   private final class Task {
     private final Epoch epoch;
@@ -47,14 +52,14 @@ public final class EpochFreezer implements AutoCloseable {
       this.afterFreeze = afterFreeze;
     }
 
-    /** Freezes the epoch; {@code inBackground}: on the freezer thread, which yields. */
+    /** Freezes the epoch; {@code inBackground}: on the freezer thread, paced. */
     void run(boolean inBackground) {
       if (!started.compareAndSet(false, true)) {
         return;
       }
       try {
         if (inBackground) {
-          epoch.freezeInBackground();
+          epoch.freezeInBackground(EpochFreezer.this::behind);
         } else {
           epoch.freeze();
         }
@@ -99,6 +104,14 @@ public final class EpochFreezer implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the background freeze should stop pacing itself: another cut epoch is waiting, or the
+   * freezer is closing.
+   */
+  private boolean behind() {
+    return closing || backlog.get() > 1;
+  }
+
   /** The number of cut epochs waiting to be frozen. */
   public int backlog() {
     return backlog.get();
@@ -115,9 +128,10 @@ public final class EpochFreezer implements AutoCloseable {
     }
   }
 
-  /** Stops the thread after the scheduled freezes ran. */
+  /** Stops the thread after the scheduled freezes ran (unpaced from here on). */
   @Override
   public void close() {
+    closing = true;
     executor.shutdown();
     try {
       executor.awaitTermination(1, TimeUnit.MINUTES);

@@ -53,4 +53,41 @@ class EpochFreezerTest {
       assertTrue(epochs.get(i).frozen().contains(i));
     }
   }
+
+  /**
+   * A query that needs an epoch while a paced background freeze of it runs ends the pacing and gets
+   * the same, complete set. The background freeze is told never to hurry, so without the query's
+   * signal it would sleep after each of its 2,048 containers; the check is on the result only.
+   */
+  @Test
+  void frozen_duringPacedBackgroundFreeze_sameCompleteSet() throws Exception {
+    EpochLog log = new EpochLog();
+    java.util.Random random = new java.util.Random(7);
+    java.util.TreeSet<Long> written = new java.util.TreeSet<>();
+    for (int container = 0; container < 2048; container++) {
+      long block = ((long) container << 16) + random.nextInt(1 << 16);
+      log.mark(block, block);
+      written.add(block);
+    }
+    Epoch cut = log.cut(null);
+    CountDownLatch started = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<BlockSet> background =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread freezer =
+        new Thread(
+            () -> {
+              started.countDown();
+              background.set(cut.freezeInBackground(() -> false));
+            });
+    freezer.start();
+    assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    BlockSet queried = cut.frozen();
+    freezer.join();
+
+    assertEquals(written.size(), queried.cardinality());
+    for (long block : written) {
+      assertTrue(queried.contains(block), "block " + block);
+    }
+    assertTrue(queried == background.get(), "one freeze, one result");
+  }
 }
