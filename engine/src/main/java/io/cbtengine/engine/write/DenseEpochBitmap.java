@@ -272,12 +272,12 @@ public final class DenseEpochBitmap {
   /**
    * {@link #toBlockSet()}; while {@code paced} says so (a background freeze that nobody waits for),
    * sleeps {@value #PACING_PAUSE_NANOS} ns after each container it builds, so that the freeze takes
-   * at most about a third of a CPU and a writer that shares a core with it waits for one
-   * container's work (microseconds) rather than for an OS time slice. Measured on the pause probe
-   * (2 vCPUs, docs/benchmarks.md): writer stall p50 28 to 64 µs paced, 181 to 318 µs with a yield
-   * after each container instead. The price is a background freeze several times slower in
-   * wall-clock time; queries and backpressure freeze unpaced, and a query that finds a paced freeze
-   * running ends its pacing (see {@code Epoch}).
+   * about a sixth of a CPU (it parks for about 80 µs in practice) and a writer that shares a core
+   * with it waits for one container's work (microseconds) rather than for an OS time slice.
+   * Measured on the pause probe (2 vCPUs, docs/benchmarks.md): writer stall p50 28 to 64 µs paced,
+   * 181 to 318 µs with a yield after each container instead. The price is a background freeze about
+   * six times slower in wall-clock time; queries and backpressure freeze unpaced, and a query that
+   * finds a paced freeze running ends its pacing (see {@code Epoch}).
    */
   public BlockSet toBlockSet(BooleanSupplier paced) {
     long[][] t = table;
