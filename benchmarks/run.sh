@@ -32,9 +32,9 @@ for candidate in "$root/../shared/traces" "$root/../../shared/traces"; do
   if [[ -z "$traces" && -d "$candidate" ]]; then traces="$candidate"; fi
 done
 
-# The suite JVM runs the pause probe in-process: give it a fixed-size young start like the JMH
-# forks' (-Xms4g), or the probe measures heap growth (young collections in the cut windows)
-# rather than the trackers. 6 GiB at most for the trace replays of the memory figures.
+# The suite JVM runs the pause probe in-process: start it with a 4 GiB heap like the JMH forks
+# (-Xms4g), or the probe measures the heap's growth (young collections in the cut windows) rather
+# than the trackers. 6 GiB at most for the trace replays of the memory figures.
 exec java "${flags[@]}" -Xms4g -Xmx6g -cp "$jar" io.cbtengine.benchmarks.BenchmarkSuite "$mode" \
   --traces "${traces:-$root/../shared/traces}" \
   --revision "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')" \
