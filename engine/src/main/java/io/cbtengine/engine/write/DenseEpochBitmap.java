@@ -275,8 +275,8 @@ public final class DenseEpochBitmap {
    * about a sixth of a CPU (it parks for about 80 µs in practice) and a writer that shares a core
    * with it waits for one container's work (microseconds) rather than for an OS time slice.
    * Measured on the pause probe (2 vCPUs, docs/benchmarks.md): writer stall p50 28 to 64 µs paced,
-   * 181 to 318 µs with a yield after each container instead. The price is a background freeze about
-   * six times slower in wall-clock time; queries and backpressure freeze unpaced, and a query that
+   * 181 to 318 µs with a yield after each container. The price is a background freeze about six
+   * times slower in wall-clock time; queries and backpressure freeze unpaced, and a query that
    * finds a paced freeze running ends its pacing (see {@code Epoch}).
    */
   public BlockSet toBlockSet(BooleanSupplier paced) {
