@@ -3,6 +3,7 @@ package io.cbtengine.simulator;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -21,6 +22,9 @@ public final class IoProblems {
     }
     if (e instanceof AccessDeniedException) {
       return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "something is in the way (a file, or a link to a missing file)";
     }
     if (e instanceof NotDirectoryException) {
       return "not a directory";

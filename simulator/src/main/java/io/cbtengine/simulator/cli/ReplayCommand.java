@@ -62,6 +62,11 @@ final class ReplayCommand extends SimulatingCommand {
   Long maxWrites;
 
   @Override
+  List<Path> inputs() {
+    return traces == null ? List.of() : traces;
+  }
+
+  @Override
   Workload openWorkload() throws IOException {
     TraceFormat forced;
     long size;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,13 +39,20 @@ abstract class SimulatingCommand implements Callable<Integer> {
     checkReportPath("--report-csv", options.reportCsv);
     if (options.reportJson != null
         && options.reportCsv != null
-        && options
-            .reportJson
-            .toAbsolutePath()
-            .normalize()
-            .equals(options.reportCsv.toAbsolutePath().normalize())) {
+        && sameFile(options.reportJson, options.reportCsv)) {
       throw new IOException(
-          "--report-json and --report-csv name the same file: " + options.reportJson);
+          "--report-json and --report-csv name the same file: "
+              + options.reportJson
+              + " and "
+              + options.reportCsv);
+    }
+    for (Path input : inputs()) {
+      for (Path report : new Path[] {options.reportJson, options.reportCsv}) {
+        if (report != null && sameFile(report, input)) {
+          throw new IOException(
+              "the report " + report + " would overwrite the input " + input + ": name another");
+        }
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -55,19 +63,51 @@ abstract class SimulatingCommand implements Callable<Integer> {
     }
 
     ReportFormat.table(report, out);
-    try {
-      if (options.reportJson != null) {
-        ReportFormat.json(report, options.reportJson);
-      }
-      if (options.reportCsv != null) {
-        ReportFormat.csv(report, options.reportCsv);
-      }
-    } catch (IOException e) {
-      throw new IOException("cannot write the report: " + IoProblems.describe(e), e);
-    }
     out.println(report.verdict());
     out.flush();
+    writeReport("--report-json", options.reportJson, p -> ReportFormat.json(report, p));
+    writeReport("--report-csv", options.reportCsv, p -> ReportFormat.csv(report, p));
     return report.verified() ? 0 : 1;
+  }
+
+  /** The files the workload reads, which no report may overwrite. */
+  List<Path> inputs() {
+    return List.of();
+  }
+
+  private interface ReportWriter {
+    void write(Path file) throws IOException;
+  }
+
+  private static void writeReport(String option, Path file, ReportWriter writer)
+      throws IOException {
+    if (file == null) {
+      return;
+    }
+    try {
+      writer.write(file);
+    } catch (IOException e) {
+      throw new IOException(
+          option + ": cannot write the report to " + file + ": " + IoProblems.describe(e), e);
+    }
+  }
+
+  /** Whether two paths name one file, through links and relative forms; false if unsure. */
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return canonical(a).equals(canonical(b));
+    } catch (IOException e) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+  }
+
+  private static Path canonical(Path p) throws IOException {
+    if (Files.exists(p)) {
+      return p.toRealPath();
+    }
+    Path absolute = p.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    return parent == null ? absolute : parent.toRealPath().resolve(absolute.getFileName());
   }
 
   /**
@@ -82,7 +122,10 @@ abstract class SimulatingCommand implements Callable<Integer> {
       throw new IOException(option + " needs a file name");
     }
     Path directory = report.toAbsolutePath().getParent();
-    if (directory == null || !Files.isDirectory(directory)) {
+    if (directory == null) {
+      throw new IOException(option + " needs a file name, not " + report);
+    }
+    if (!Files.isDirectory(directory)) {
       throw new IOException(
           "cannot write the report to " + report + ": no such directory " + directory);
     }

@@ -153,6 +153,35 @@ class CbtSimTest {
   }
 
   @Test
+  void replay_reportOverAnInputOrTheOtherReport_refusedAndNothingOverwritten() throws IOException {
+    String line = "128166385295514663,hm,0,Write,0,4096,100\n";
+    Path trace = Files.writeString(dir.resolve("in.csv"), line);
+    CliRunner over = CliRunner.run("replay", "--report-csv", trace.toString(), trace.toString());
+    assertEquals(2, over.exitCode, over.toString());
+    assertTrue(over.err.contains("would overwrite the input"), over.toString());
+    assertEquals(line, Files.readString(trace));
+
+    Path target = Files.writeString(dir.resolve("report.out"), "keep");
+    Path link = Files.createSymbolicLink(dir.resolve("link.out"), target);
+    CliRunner both =
+        CliRunner.run(
+            "replay",
+            "--report-json",
+            target.toString(),
+            "--report-csv",
+            link.toString(),
+            trace.toString());
+    assertEquals(2, both.exitCode, both.toString());
+    assertTrue(both.err.contains("name the same file"), both.toString());
+    assertEquals("keep", Files.readString(target));
+
+    CliRunner root = CliRunner.run("replay", "--report-json", "/", trace.toString());
+    assertEquals(2, root.exitCode, root.toString());
+    assertTrue(root.err.contains("--report-json needs a file name"), root.toString());
+    assertTrue(!root.err.contains("null"), root.toString());
+  }
+
+  @Test
   void badUsage_unknownOptionOrBadValue_exitTwo() {
     assertEquals(2, CliRunner.run("run", "--bogus").exitCode);
     assertEquals(2, CliRunner.run("run", "--snapshot-every", "ten").exitCode);
