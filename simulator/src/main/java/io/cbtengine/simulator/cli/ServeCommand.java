@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -95,26 +96,22 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // Usage errors go to the command line's handler: one line, then where the help is.
     if (port < 0 || port > 65535) {
-      spec.commandLine().getErr().println("cbt-sim serve: --port must be 0..65535: " + port);
-      return CbtSim.USAGE;
+      throw new ParameterException(spec.commandLine(), "--port must be 0..65535: " + port);
     }
     if (replayRate < 0) {
-      spec.commandLine()
-          .getErr()
-          .println("cbt-sim serve: --replay-rate is negative: " + replayRate);
-      return CbtSim.USAGE;
+      throw new ParameterException(
+          spec.commandLine(), "--replay-rate must not be negative: " + replayRate);
     }
     if (user.isBlank()) {
-      spec.commandLine().getErr().println("cbt-sim serve: --user is empty");
-      return CbtSim.USAGE;
+      throw new ParameterException(spec.commandLine(), "--user is empty");
     }
     TraceFormat forced;
     try {
       forced = format == null ? null : TraceFormat.byId(format);
     } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("cbt-sim serve: " + e.getMessage());
-      return CbtSim.USAGE;
+      throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
     }
 
     // The trace is checked before the server starts, so a bad one is a usage error.

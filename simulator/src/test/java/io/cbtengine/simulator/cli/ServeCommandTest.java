@@ -51,6 +51,29 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_badPortRateUserOrFormat_oneLineThenWhereTheHelpIs(@TempDir Path dir) throws Exception {
+    Path pw = Files.writeString(dir.resolve("pw"), PASSWORD);
+    String[][] cases = {
+      {"--port", "70000", "--user", "u"},
+      {"--port", "0", "--user", "u", "--replay-rate", "-1"},
+      {"--port", "0", "--user", " "},
+      {"--port", "0", "--user", "u", "--format", "nope"},
+    };
+    String[] named = {
+      "--port must be 0..65535: 70000", "--replay-rate", "--user is empty", "--format"
+    };
+    for (int i = 0; i < cases.length; i++) {
+      List<String> args = new ArrayList<>(List.of("serve", "--password-file", pw.toString()));
+      args.addAll(List.of(cases[i]));
+      CliRunner r = CliRunner.run(args.toArray(String[]::new));
+      assertEquals(2, r.exitCode, r.toString());
+      assertTrue(r.err.startsWith("cbt-sim serve: "), r.toString());
+      assertTrue(r.err.contains(named[i]), r.toString());
+      assertTrue(r.err.contains("Try 'cbt-sim serve --help'"), r.toString());
+    }
+  }
+
+  @Test
   void serve_unreadablePasswordFile_exitTwo(@TempDir Path dir) {
     CliRunner r =
         CliRunner.run(
