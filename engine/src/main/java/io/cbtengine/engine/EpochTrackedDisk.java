@@ -76,17 +76,20 @@ public final class EpochTrackedDisk implements TrackedDisk {
 
   /**
    * What a write needs, in one immutable object behind one volatile read: the capacity, the
-   * generation's epochs ({@code null} while tracking is disabled), whether the disk is usable, and
-   * the open epoch's page table ({@code null} while tracking is disabled). Replaced (under the
-   * disk's lock, or by the engine at close) whenever one of them changes, and at every cut.
+   * generation's epochs ({@code null} while tracking is disabled), whether the disk is usable, the
+   * open epoch's page table ({@code null} while tracking is disabled), and whether that epoch marks
+   * without a write-intent log ({@code direct}: in-memory engines). Replaced (under the disk's
+   * lock, or by the engine at close) whenever one of them changes, and at every cut.
    *
-   * <p>The table serves the fast path of a write to a block already marked in the open epoch: the
-   * write reads this object, the table's slot and the block's word, then re-reads {@link
-   * #writePath}; if it is the same object, no cut was published in between, which is step 3 of the
-   * cut protocol in {@link EpochLog} (the cut publishes a new object after cutting the log, and
-   * before handing the cut epoch to the freezer). Anything else takes the full path.
+   * <p>The table serves the fast path of a write within one page of the table: the write reads this
+   * object, the table's slot and the blocks' words, marks them if it may ({@code direct}; else it
+   * only finds them marked already), then re-reads {@link #writePath}; if it is the same object, no
+   * cut was published in between, which is step 3 of the cut protocol in {@link EpochLog} (the cut
+   * publishes a new object after cutting the log, and before handing the cut epoch to the freezer).
+   * Anything else takes the full path, which may mark the new open epoch as well.
    */
-  private record WritePath(long capacity, EpochLog log, boolean live, long[][] table) {}
+  private record WritePath(
+      long capacity, EpochLog log, boolean live, long[][] table, boolean direct) {}
 
   private volatile WritePath writePath;
 
@@ -121,14 +124,15 @@ public final class EpochTrackedDisk implements TrackedDisk {
             capacity,
             g == null ? null : g.log(),
             !deleted && !engine.isClosed(),
-            g == null ? null : g.log().openTable());
+            g == null ? null : g.log().openTable(),
+            g != null && g.log().openEpoch().intentLog() == null);
   }
 
   /** Called by the engine once it is closed: writes then fail with InvalidState. */
   void engineClosed() {
     lock.lock();
     try {
-      writePath = new WritePath(capacity, null, false, null);
+      writePath = new WritePath(capacity, null, false, null, false);
     } finally {
       lock.unlock();
     }
@@ -171,16 +175,26 @@ public final class EpochTrackedDisk implements TrackedDisk {
   @Override
   public void recordWrite(long offset, long length) {
     WritePath w = writePath;
-    // Fast path: a valid write of one block already marked in the open epoch, and no cut since.
+    // Fast path: a valid write within one page of the open epoch's table, already marked (or
+    // marked here, where no intent needs logging), and no cut since. Kept small so that callers
+    // inline it; everything else is in recordWriteFully.
     long[][] table = w.table;
     if (table != null && length > 0 && isValidWrite(w, offset, length)) {
-      long block = offset >>> blockShift;
-      if (block == (offset + length - 1) >>> blockShift
-          && DenseEpochBitmap.isMarked(table, block)
+      long first = offset >>> blockShift;
+      long last = (offset + length - 1) >>> blockShift;
+      if (DenseEpochBitmap.onePage(first, last)
+          && (w.direct
+              ? DenseEpochBitmap.markIn(table, first, last)
+              : DenseEpochBitmap.allMarkedIn(table, first, last))
           && writePath == w) {
         return;
       }
     }
+    recordWriteFully(w, offset, length);
+  }
+
+  /** {@link #recordWrite} when its fast path does not apply: checks, then the cut protocol. */
+  private void recordWriteFully(WritePath w, long offset, long length) {
     checkWrite(w, offset, length);
     if (length == 0 || w.log == null) {
       return;

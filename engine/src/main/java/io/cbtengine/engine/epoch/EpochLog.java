@@ -157,7 +157,7 @@ public final class EpochLog {
 
   /**
    * The open epoch's page table, for a caller's own fast path (see {@link
-   * DenseEpochBitmap#isMarked}); compare {@link #openEpoch()} or republish it after every cut.
+   * DenseEpochBitmap#allMarkedIn}); compare {@link #openEpoch()} or republish it after every cut.
    */
   public long[][] openTable() {
     return open.dense().table();

@@ -88,25 +88,69 @@ public final class DenseEpochBitmap {
   }
 
   /**
-   * The current page table, for a caller that keeps it to test single blocks with {@link
-   * #isMarked(long[][], long)}; it may be replaced by a larger one at any time.
+   * The current page table, for a caller that keeps it for the single-page fast paths ({@link
+   * #allMarkedIn} and {@link #markIn}); it may be replaced by a larger one at any time.
    */
   public long[][] table() {
     return table;
   }
 
   /**
-   * Whether {@code block} is marked according to {@code table} (as returned by {@link #table()}); a
-   * plain read. {@code false} may be a stale answer (the block is beyond the table, or in a slot
-   * sealed by growth): callers then take the full path.
+   * Whether blocks {@code first..last}, which lie in one page, are all marked according to {@code
+   * table} (as returned by {@link #table()}); plain reads. {@code false} may be a stale answer (the
+   * page is absent, beyond the table, or in a slot sealed by growth): callers then take the full
+   * path.
    */
-  public static boolean isMarked(long[][] table, long block) {
-    long[] page = page(table, block >>> PAGE_SHIFT);
+  public static boolean allMarkedIn(long[][] table, long first, long last) {
+    long[] page = page(table, first >>> PAGE_SHIFT);
     if (page == null) {
       return false;
     }
-    int bit = (int) block & (PAGE_BITS - 1);
-    return (page[bit >>> 6] & (1L << bit)) != 0;
+    int firstBit = (int) first & (PAGE_BITS - 1);
+    int lastBit = firstBit + (int) (last - first);
+    if (firstBit == lastBit) {
+      return (page[firstBit >>> 6] & (1L << firstBit)) != 0;
+    }
+    int firstWord = firstBit >>> 6;
+    int lastWord = lastBit >>> 6;
+    for (int w = firstWord; w <= lastWord; w++) {
+      long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
+      if ((page[w] & mask) != mask) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Marks blocks {@code first..last}, which lie in one page, through {@code table} (as returned by
+   * {@link #table()}) if the table holds that page; returns {@code false}, marking nothing, if it
+   * does not (the page is absent, beyond the table, or in a slot sealed by growth): callers then
+   * take the full path. A page found in a replaced table is also in its replacement, so a mark
+   * through a stale table is never lost. Check before set, then an atomic OR per word, as {@link
+   * #mark}.
+   */
+  public static boolean markIn(long[][] table, long first, long last) {
+    long[] page = page(table, first >>> PAGE_SHIFT);
+    if (page == null) {
+      return false;
+    }
+    int firstBit = (int) first & (PAGE_BITS - 1);
+    int lastBit = firstBit + (int) (last - first);
+    if (firstBit == lastBit) {
+      long mask = 1L << firstBit;
+      if (((long) WORD.getOpaque(page, firstBit >>> 6) & mask) == 0) {
+        WORD.getAndBitwiseOr(page, firstBit >>> 6, mask);
+      }
+      return true;
+    }
+    markInPage(page, firstBit, lastBit);
+    return true;
+  }
+
+  /** Whether blocks {@code first..last} ({@code first <= last}) lie in one page. */
+  public static boolean onePage(long first, long last) {
+    return first >>> PAGE_SHIFT == last >>> PAGE_SHIFT;
   }
 
   /** Makes the table cover at least {@code blocks} blocks. */

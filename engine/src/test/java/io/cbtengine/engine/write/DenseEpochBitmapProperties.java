@@ -129,10 +129,10 @@ class DenseEpochBitmapProperties {
       assertTrue(bitmap.allMarked(first, last), "allMarked after mark: " + first + ".." + last);
       // A table kept from before the mark answers "marked" or a stale "not marked", never wrong.
       for (long b = first; b <= last; b += 997) {
-        if (DenseEpochBitmap.isMarked(before, b)) {
+        if (DenseEpochBitmap.allMarkedIn(before, b, b)) {
           assertTrue(oracle.contains(b));
         }
-        assertTrue(DenseEpochBitmap.isMarked(bitmap.table(), b), "isMarked " + b);
+        assertTrue(DenseEpochBitmap.allMarkedIn(bitmap.table(), b, b), "allMarkedIn " + b);
       }
     }
     BlockSet frozen = bitmap.toBlockSet();
