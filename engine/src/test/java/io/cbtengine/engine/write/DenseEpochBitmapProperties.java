@@ -142,6 +142,52 @@ class DenseEpochBitmapProperties {
     }
   }
 
+  /**
+   * The single-page fast path of a write: {@code markIn} through the current table, or through a
+   * table kept from before a growth (the caller's stale copy), either marks every block of the
+   * range or marks none and says so, in which case the full {@code mark} is used, as the write path
+   * does. The frozen set equals the oracle, and {@code allMarkedIn} never claims a block that was
+   * not marked.
+   */
+  @Property(tries = 200)
+  void markIn_currentOrStaleTable_frozenSetEqualsOracle(
+      @ForAll("growingRanges") List<Tuple2<Long, Integer>> rs,
+      @ForAll("initialBlocks") long initialBlocks) {
+    DenseEpochBitmap bitmap = new DenseEpochBitmap(initialBlocks);
+    TreeSet<Long> oracle = new TreeSet<>();
+    long[][] stale = bitmap.table();
+    int step = 0;
+    for (Tuple2<Long, Integer> r : rs) {
+      long first = r.get1();
+      if (r.get2() < 0) {
+        stale = bitmap.table();
+        bitmap.ensureBlocks(first + 1);
+        continue;
+      }
+      // Clip to the page of `first`: the fast path only takes ranges within one page.
+      long last = Math.min(first + r.get2() - 1, first | (DenseEpochBitmap.PAGE_BITS - 1));
+      assertTrue(DenseEpochBitmap.onePage(first, last));
+      long[][] table = step++ % 2 == 0 ? stale : bitmap.table();
+      boolean wasMarked = DenseEpochBitmap.allMarkedIn(table, first, last);
+      if (wasMarked) {
+        assertTrue(oracle.subSet(first, true, last, true).size() == last - first + 1);
+      }
+      if (!DenseEpochBitmap.markIn(table, first, last)) {
+        assertFalse(wasMarked, "allMarkedIn said marked, markIn found no page: " + first);
+        bitmap.mark(first, last);
+      }
+      for (long b = first; b <= last; b++) {
+        oracle.add(b);
+      }
+      assertTrue(bitmap.allMarked(first, last), "allMarked after markIn: " + first + ".." + last);
+    }
+    BlockSet frozen = bitmap.toBlockSet();
+    assertEquals(oracle.size(), frozen.cardinality());
+    for (long b : oracle) {
+      assertTrue(frozen.contains(b), "missing block " + b);
+    }
+  }
+
   @Provide
   Arbitrary<Long> initialBlocks() {
     return Arbitraries.of(
