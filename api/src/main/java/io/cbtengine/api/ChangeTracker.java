@@ -11,8 +11,10 @@ public interface ChangeTracker extends AutoCloseable {
   /**
    * Creates a disk with change tracking enabled.
    *
-   * @throws InvalidArgumentException ({@code id}) if the id is in use, ({@code capacityBytes}) if
-   *     not a positive multiple of 512 or beyond the engine's limit for the block size
+   * @param options the disk's options; {@code null} means {@link DiskOptions#defaults()}
+   * @throws InvalidArgumentException ({@code id}) if the id is null or in use, ({@code
+   *     capacityBytes}) if not a positive multiple of 512 or beyond the engine's limit for the
+   *     block size
    */
   TrackedDisk createDisk(DiskId id, long capacityBytes, DiskOptions options);
 

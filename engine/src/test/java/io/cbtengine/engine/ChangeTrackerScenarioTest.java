@@ -168,6 +168,13 @@ class ChangeTrackerScenarioTest {
   }
 
   @Test
+  void createDisk_nullOptions_theDefaults() {
+    TrackedDisk disk = engine.createDisk(DISK, 1 * GiB, null);
+    assertEquals(DiskOptions.defaults(), disk.options());
+    assertEquals(DiskOptions.defaults().blockSize(), disk.blockSize());
+  }
+
+  @Test
   void deleteDisk_unknownId_notFound() {
     assertThrows(NotFoundException.class, () -> engine.deleteDisk(DISK));
     assertThrows(NotFoundException.class, () -> engine.disk(DISK));

@@ -64,7 +64,7 @@ final class ReferenceChangeTracker implements ChangeTracker {
       if (capacityBytes <= 0 || capacityBytes % 512 != 0) {
         throw new InvalidArgumentException("capacityBytes", "bad capacity: " + capacityBytes);
       }
-      Disk d = new Disk(id, capacityBytes, options);
+      Disk d = new Disk(id, capacityBytes, options == null ? DiskOptions.defaults() : options);
       disks.put(id, d);
       return d;
     }

@@ -3,10 +3,12 @@ package io.cbtengine.simulator.cli;
 import io.cbtengine.api.CbtFault;
 import io.cbtengine.api.ChangeTracker;
 import io.cbtengine.engine.CbtEngine;
+import io.cbtengine.simulator.IoProblems;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
  * a workload.
  *
  * <p>Exit codes: 0 every backup verified; 1 a missed write, a malformed reply or an engine fault; 2
- * bad usage or unreadable input.
+ * bad usage, unreadable input, or a workload with no write to replay.
  */
 @Command(
     name = "cbt-sim",
@@ -42,7 +44,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:every backup verified",
       "1:a missed write, a malformed reply or an engine fault",
-      "2:bad usage or unreadable input"
+      "2:bad usage, unreadable input, or no write to replay"
     })
 public final class CbtSim implements Callable<Integer> {
   /** Exit code: every backup verified. */
@@ -51,7 +53,7 @@ public final class CbtSim implements Callable<Integer> {
   /** Exit code: a missed write, a malformed reply, or an engine fault. */
   public static final int MISSED = 1;
 
-  /** Exit code: bad usage or unreadable input. */
+  /** Exit code: bad usage, unreadable input, or a workload with no write to replay. */
   public static final int USAGE = 2;
 
   @Spec CommandSpec spec;
@@ -120,11 +122,9 @@ public final class CbtSim implements Callable<Integer> {
     PrintWriter err = cmd.getErr();
     Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
     int code;
-    if (t instanceof NoSuchFileException e) {
-      err.println("cbt-sim: cannot read " + e.getFile() + ": no such file");
-      code = USAGE;
-    } else if (t instanceof AccessDeniedException e) {
-      err.println("cbt-sim: cannot read " + e.getFile() + ": not a readable file");
+    if (t instanceof NoSuchFileException || t instanceof AccessDeniedException) {
+      FileSystemException e = (FileSystemException) t;
+      err.println("cbt-sim: cannot read " + e.getFile() + ": " + IoProblems.describe(e));
       code = USAGE;
     } else if (t instanceof IOException) {
       err.println("cbt-sim: " + (ex instanceof UncheckedIOException ? ex : t).getMessage());

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {
       "0:every backup verified",
       "1:a missed write or a malformed reply",
-      "2:bad usage, unreadable input, or a bad record with --strict"
+      "2:bad usage, unreadable input, a bad record with --strict, or no write to replay"
     })
 final class ReplayCommand extends SimulatingCommand {
   @Parameters(arity = "1..*", paramLabel = "TRACE", description = "Trace files to replay.")

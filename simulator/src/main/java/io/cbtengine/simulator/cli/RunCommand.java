@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     exitCodeList = {
       "0:every backup verified",
       "1:a missed write or a malformed reply",
-      "2:bad usage or unreadable input"
+      "2:bad usage, unreadable input, or no write to replay"
     })
 final class RunCommand extends SimulatingCommand {
   @Option(

@@ -37,7 +37,11 @@ import picocli.CommandLine.Spec;
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped", "2:bad usage, an unreadable password file, or a port in use"})
+    exitCodeList = {
+      "130:stopped by Ctrl-C (SIGINT), after a clean engine close",
+      "143:stopped by SIGTERM, after a clean engine close",
+      "2:bad usage, an unreadable password file, or a port in use"
+    })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

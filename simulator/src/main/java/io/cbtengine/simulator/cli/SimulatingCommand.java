@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * A subcommand that replays a workload through the simulation, prints the report and ends with the
- * verdict line. Exit code 0 when every backup verified, 1 when a write was missed.
+ * verdict line. Exit code 0 when every backup verified, 1 when a write was missed, 2 when the
+ * workload had no write to replay (every record skipped, e.g. beyond the disk size): nothing was
+ * verified, which must not pass for success.
  */
 abstract class SimulatingCommand implements Callable<Integer> {
   @Mixin SimulationOptions options;
@@ -67,7 +69,10 @@ abstract class SimulatingCommand implements Callable<Integer> {
     out.flush();
     writeReport("--report-json", options.reportJson, p -> ReportFormat.json(report, p));
     writeReport("--report-csv", options.reportCsv, p -> ReportFormat.csv(report, p));
-    return report.verified() ? 0 : 1;
+    if (report.writesReplayed() == 0) {
+      return CbtSim.USAGE;
+    }
+    return report.verified() ? CbtSim.OK : CbtSim.MISSED;
   }
 
   /** The files the workload reads, which no report may overwrite. */

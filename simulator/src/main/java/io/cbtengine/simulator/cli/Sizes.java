@@ -85,24 +85,40 @@ final class Sizes {
     while (i < t.length() && Character.isDigit(t.charAt(i))) {
       i++;
     }
-    if (i == 0 || i > 15) {
+    if (i == 0) {
       throw new IllegalArgumentException(
           "not an interval: '" + text + "' (a number of writes, or a time such as 30s)");
     }
-    long value = Long.parseLong(t.substring(0, i));
+    long value;
+    try {
+      value = Long.parseLong(t.substring(0, i));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("interval too large: '" + text + "'");
+    }
     if (value <= 0) {
       throw new IllegalArgumentException("interval must be positive: '" + text + "'");
     }
     String unit = t.substring(i);
-    return switch (unit) {
-      case "", "w", "writes" -> new Interval(value, 0);
-      case "ms" -> new Interval(0, value * 1_000_000L);
-      case "s" -> new Interval(0, value * 1_000_000_000L);
-      case "m", "min" -> new Interval(0, value * 60_000_000_000L);
-      case "h" -> new Interval(0, value * 3_600_000_000_000L);
-      default ->
-          throw new IllegalArgumentException(
-              "unknown interval unit in '" + text + "' (use ms, s, m or h, or none for writes)");
-    };
+    long nanosPerUnit =
+        switch (unit) {
+          case "", "w", "writes" -> 0;
+          case "ms" -> 1_000_000L;
+          case "s" -> 1_000_000_000L;
+          case "m", "min" -> 60_000_000_000L;
+          case "h" -> 3_600_000_000_000L;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown interval unit in '"
+                      + text
+                      + "' (use ms, s, m or h, or none for writes)");
+        };
+    if (nanosPerUnit == 0) {
+      return new Interval(value, 0);
+    }
+    if (value > Long.MAX_VALUE / nanosPerUnit) {
+      throw new IllegalArgumentException(
+          "interval too large: '" + text + "' (at most about 292 years of trace time)");
+    }
+    return new Interval(0, value * nanosPerUnit);
   }
 }

@@ -126,8 +126,16 @@ public record SimulationReport(
         : (double) engineHeapBytes / trackedBlocks;
   }
 
-  /** The last line of a run: {@code verified: N backups, 0 missed writes} or a failure line. */
+  /**
+   * The last line of a run: {@code verified: N backups, 0 missed writes}, a failure line, or, when
+   * no write was replayed, a line saying that nothing was verified.
+   */
   public String verdict() {
+    if (writesReplayed == 0 && verified()) {
+      return "nothing verified: no write was replayed ("
+          + skippedTotal()
+          + " records skipped, counted by reason above)";
+    }
     if (verified()) {
       return "verified: " + backups.size() + " backups, 0 missed writes";
     }

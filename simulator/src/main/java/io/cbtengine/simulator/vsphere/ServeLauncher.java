@@ -94,6 +94,10 @@ public final class ServeLauncher {
               ? "cannot listen on " + bindAddress + " port " + port + ": " + e.getMessage()
               : e.getMessage();
       err.println("cbt-sim serve: " + why);
+      if (e instanceof IllegalArgumentException) {
+        // A bad password file or bind address: the user's to fix, like any usage error.
+        err.println("Try 'cbt-sim serve --help' for the options.");
+      }
       err.flush();
       if (tracker != null) {
         tracker.close();

@@ -112,6 +112,13 @@ class CbtSimTest {
     assertTrue(decimal.err.contains("whole numbers: '4.5k'"), decimal.toString());
     CliRunner every = CliRunner.run("run", "--snapshot-every", "0");
     assertTrue(every.err.contains("--snapshot-every: "), every.toString());
+    // Too many digits, or a time unit that overflows nanoseconds: too large, not "not an interval".
+    for (String huge : new String[] {"999999999999999999999", "99999999999999h"}) {
+      CliRunner big = CliRunner.run("run", "--snapshot-every", huge);
+      assertEquals(2, big.exitCode, big.toString());
+      assertTrue(
+          big.err.contains("--snapshot-every: interval too large: '" + huge + "'"), big.toString());
+    }
 
     Path trace = dir.resolve("t.csv");
     CliRunner writes = CliRunner.run("replay", "--max-writes", "0", trace.toString());
@@ -262,6 +269,22 @@ class CbtSimTest {
             "1m",
             dir.resolve("vol.csv").toString());
     assertEquals(2, strictSize.exitCode, strictSize.toString());
+  }
+
+  /**
+   * A disk size smaller than every write skips the whole trace: nothing was verified, which must
+   * not end like a verified run (exit 0, "verified: 0 backups"); the skip counts say why.
+   */
+  @Test
+  void replay_everyWriteSkipped_exitTwoNothingVerified() throws IOException {
+    Path p = dir.resolve("far.csv");
+    Files.writeString(p, "1538323200,100000,8,1,7\n1538323201,200000,8,1,7\n");
+    CliRunner r = CliRunner.run("replay", "--disk-size", "1m", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.out.contains("\n  past disk size  2"), r.toString());
+    assertEquals(
+        "nothing verified: no write was replayed (2 records skipped, counted by reason above)",
+        r.lastLine());
   }
 
   @Test

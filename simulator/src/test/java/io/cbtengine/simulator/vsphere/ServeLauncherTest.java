@@ -61,6 +61,7 @@ class ServeLauncherTest {
     assertEquals(ServeLauncher.EXIT_USAGE, code);
     assertTrue(err.toString().contains("password file"), err.toString());
     assertTrue(err.toString().contains("no such file"), err.toString());
+    assertTrue(err.toString().contains("Try 'cbt-sim serve --help'"), err.toString());
     assertFalse(err.toString().contains("Exception"), err.toString());
     assertEquals("", out.toString());
   }
