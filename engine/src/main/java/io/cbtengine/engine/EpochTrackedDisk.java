@@ -77,19 +77,21 @@ public final class EpochTrackedDisk implements TrackedDisk {
   /**
    * What a write needs, in one immutable object behind one volatile read: the capacity, the
    * generation's epochs ({@code null} while tracking is disabled), whether the disk is usable, the
-   * open epoch's page table ({@code null} while tracking is disabled), and whether that epoch marks
-   * without a write-intent log ({@code direct}: in-memory engines). Replaced (under the disk's
-   * lock, or by the engine at close) whenever one of them changes, and at every cut.
+   * open epoch's page table ({@code null} while tracking is disabled), and that epoch's
+   * write-intent log ({@code null} for in-memory engines and {@code Durability.NONE}). Replaced
+   * (under the disk's lock, or by the engine at close) whenever one of them changes, and at every
+   * cut.
    *
    * <p>The table serves the fast path of a write within one page of the table: the write reads this
-   * object, the table's slot and the blocks' words, marks them if it may ({@code direct}; else it
-   * only finds them marked already), then re-reads {@link #writePath}; if it is the same object, no
-   * cut was published in between, which is step 3 of the cut protocol in {@link EpochLog} (the cut
-   * publishes a new object after cutting the log, and before handing the cut epoch to the freezer).
-   * Anything else takes the full path, which may mark the new open epoch as well.
+   * object, the table's slot and the blocks' words, marks them if it may (no intent log, or the
+   * blocks' regions are logged already; else it only finds them marked already), then re-reads
+   * {@link #writePath}; if it is the same object, no cut was published in between, which is step 3
+   * of the cut protocol in {@link EpochLog} (the cut publishes a new object after cutting the log,
+   * and before handing the cut epoch to the freezer). Anything else takes the full path, which may
+   * mark the new open epoch as well.
    */
   private record WritePath(
-      long capacity, EpochLog log, boolean live, long[][] table, boolean direct) {}
+      long capacity, EpochLog log, boolean live, long[][] table, IntentLog intents) {}
 
   private volatile WritePath writePath;
 
@@ -125,14 +127,14 @@ public final class EpochTrackedDisk implements TrackedDisk {
             g == null ? null : g.log(),
             !deleted && !engine.isClosed(),
             g == null ? null : g.log().openTable(),
-            g != null && g.log().openEpoch().intentLog() == null);
+            g == null ? null : g.log().openEpoch().intentLog());
   }
 
   /** Called by the engine once it is closed: writes then fail with InvalidState. */
   void engineClosed() {
     lock.lock();
     try {
-      writePath = new WritePath(capacity, null, false, null, false);
+      writePath = new WritePath(capacity, null, false, null, null);
     } finally {
       lock.unlock();
     }
@@ -176,14 +178,16 @@ public final class EpochTrackedDisk implements TrackedDisk {
   public void recordWrite(long offset, long length) {
     WritePath w = writePath;
     // Fast path: a valid write within one page of the open epoch's table, already marked (or
-    // marked here, where no intent needs logging), and no cut since. Kept small so that callers
+    // marked here, where no intent needs logging or it is logged already), and no cut since. Kept
+    // small so that callers
     // inline it; everything else is in recordWriteFully.
     long[][] table = w.table;
     if (table != null && length > 0 && isValidWrite(w, offset, length)) {
       long first = offset >>> blockShift;
       long last = (offset + length - 1) >>> blockShift;
+      IntentLog intents = w.intents;
       if (DenseEpochBitmap.onePage(first, last)
-          && (w.direct
+          && (intents == null || intents.isLogged(first, last)
               ? DenseEpochBitmap.markIn(table, first, last)
               : DenseEpochBitmap.allMarkedIn(table, first, last))
           && writePath == w) {

@@ -19,6 +19,16 @@ public interface IntentLog {
   void ensureLogged(long first, long last);
 
   /**
+   * Whether the regions covering blocks {@code first..last} are durably recorded already: a plain
+   * in-memory check, no I/O, for a writer's fast path, which may then mark the blocks without
+   * calling {@link #ensureLogged}. {@code false} when unsure (and once closed); the writer then
+   * calls {@link #ensureLogged}.
+   */
+  default boolean isLogged(long first, long last) {
+    return false;
+  }
+
+  /**
    * Closes the log once its epoch is durable in another form. Later {@link #ensureLogged} calls
    * return at once: a writer still marking the old epoch then marks the open one too.
    */

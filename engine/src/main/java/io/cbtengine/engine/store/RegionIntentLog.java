@@ -112,6 +112,12 @@ final class RegionIntentLog implements IntentLog {
   }
 
   @Override
+  public boolean isLogged(long first, long last) {
+    // A region's bit is set only after the force that made its record durable returned.
+    return !closed && durableRegions.allMarked(first >>> regionShift, last >>> regionShift);
+  }
+
+  @Override
   public void ensureLogged(long first, long last) {
     long r0 = first >>> regionShift;
     long r1 = last >>> regionShift;
