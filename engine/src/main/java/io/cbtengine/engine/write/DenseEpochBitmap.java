@@ -111,15 +111,7 @@ public final class DenseEpochBitmap {
     if (firstBit == lastBit) {
       return (page[firstBit >>> 6] & (1L << firstBit)) != 0;
     }
-    int firstWord = firstBit >>> 6;
-    int lastWord = lastBit >>> 6;
-    for (int w = firstWord; w <= lastWord; w++) {
-      long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
-      if ((page[w] & mask) != mask) {
-        return false;
-      }
-    }
-    return true;
+    return allSetInPage(page, firstBit, lastBit);
   }
 
   /**
@@ -138,13 +130,10 @@ public final class DenseEpochBitmap {
     int firstBit = (int) first & (PAGE_BITS - 1);
     int lastBit = firstBit + (int) (last - first);
     if (firstBit == lastBit) {
-      long mask = 1L << firstBit;
-      if (((long) WORD.getOpaque(page, firstBit >>> 6) & mask) == 0) {
-        WORD.getAndBitwiseOr(page, firstBit >>> 6, mask);
-      }
-      return true;
+      setBit(page, firstBit);
+    } else {
+      markInPage(page, firstBit, lastBit);
     }
-    markInPage(page, firstBit, lastBit);
     return true;
   }
 
@@ -206,8 +195,11 @@ public final class DenseEpochBitmap {
 
   /** Marks one block: {@link #mark(long, long)} for {@code first == last}, without the loops. */
   public void markBlock(long block) {
-    long[] page = pageFor(block);
-    int bit = (int) block & (PAGE_BITS - 1);
+    setBit(pageFor(block), (int) block & (PAGE_BITS - 1));
+  }
+
+  /** Sets bit {@code bit} of {@code page}: check before set, then an atomic OR. */
+  private static void setBit(long[] page, int bit) {
     long mask = 1L << bit;
     if (((long) WORD.getOpaque(page, bit >>> 6) & mask) == 0) {
       WORD.getAndBitwiseOr(page, bit >>> 6, mask);
@@ -227,17 +219,23 @@ public final class DenseEpochBitmap {
         return false;
       }
       long runEnd = Math.min(last, block | (PAGE_BITS - 1));
-      int firstBit = (int) block & (PAGE_BITS - 1);
-      int lastBit = (int) runEnd & (PAGE_BITS - 1);
-      int firstWord = firstBit >>> 6;
-      int lastWord = lastBit >>> 6;
-      for (int w = firstWord; w <= lastWord; w++) {
-        long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
-        if ((page[w] & mask) != mask) {
-          return false;
-        }
+      if (!allSetInPage(page, (int) block & (PAGE_BITS - 1), (int) runEnd & (PAGE_BITS - 1))) {
+        return false;
       }
       block = runEnd + 1;
+    }
+    return true;
+  }
+
+  /** Whether bits {@code firstBit..lastBit} of {@code page} are all set; plain reads. */
+  private static boolean allSetInPage(long[] page, int firstBit, int lastBit) {
+    int firstWord = firstBit >>> 6;
+    int lastWord = lastBit >>> 6;
+    for (int w = firstWord; w <= lastWord; w++) {
+      long mask = wordMask(w, firstWord, lastWord, firstBit, lastBit);
+      if ((page[w] & mask) != mask) {
+        return false;
+      }
     }
     return true;
   }

@@ -59,11 +59,7 @@ class DenseEpochBitmapProperties {
       }
       assertTrue(bitmap.allMarked(first, last), "allMarked after mark: " + first + ".." + last);
     }
-    BlockSet frozen = bitmap.toBlockSet();
-    assertEquals(oracle.size(), frozen.cardinality());
-    for (long b : oracle) {
-      assertTrue(frozen.contains(b), "missing block " + b);
-    }
+    BlockSet frozen = assertFrozenEqualsOracle(bitmap, oracle);
     // Walk the runs and check they cover exactly the oracle.
     TreeSet<Long> walked = new TreeSet<>();
     long pos = 0;
@@ -79,6 +75,16 @@ class DenseEpochBitmapProperties {
       pos = e;
     }
     assertEquals(oracle, walked);
+  }
+
+  /** Freezes {@code bitmap} and checks that the frozen set holds exactly the oracle's blocks. */
+  private static BlockSet assertFrozenEqualsOracle(DenseEpochBitmap bitmap, TreeSet<Long> oracle) {
+    BlockSet frozen = bitmap.toBlockSet();
+    assertEquals(oracle.size(), frozen.cardinality());
+    for (long b : oracle) {
+      assertTrue(frozen.contains(b), "missing block " + b);
+    }
+    return frozen;
   }
 
   @Test
@@ -135,11 +141,7 @@ class DenseEpochBitmapProperties {
         assertTrue(DenseEpochBitmap.allMarkedIn(bitmap.table(), b, b), "allMarkedIn " + b);
       }
     }
-    BlockSet frozen = bitmap.toBlockSet();
-    assertEquals(oracle.size(), frozen.cardinality());
-    for (long b : oracle) {
-      assertTrue(frozen.contains(b), "missing block " + b);
-    }
+    assertFrozenEqualsOracle(bitmap, oracle);
   }
 
   /**
@@ -181,11 +183,7 @@ class DenseEpochBitmapProperties {
       }
       assertTrue(bitmap.allMarked(first, last), "allMarked after markIn: " + first + ".." + last);
     }
-    BlockSet frozen = bitmap.toBlockSet();
-    assertEquals(oracle.size(), frozen.cardinality());
-    for (long b : oracle) {
-      assertTrue(frozen.contains(b), "missing block " + b);
-    }
+    assertFrozenEqualsOracle(bitmap, oracle);
   }
 
   @Provide
