@@ -20,8 +20,8 @@ public final class IoProblems {
     if (e instanceof NoSuchFileException) {
       return "no such file or directory";
     }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
+    if (e instanceof AccessDeniedException a) {
+      return a.getReason() != null ? a.getReason() : "permission denied";
     }
     if (e instanceof FileAlreadyExistsException) {
       return "something is in the way (a file, or a link to a missing file)";

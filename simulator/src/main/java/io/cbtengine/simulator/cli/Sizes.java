@@ -20,7 +20,7 @@ final class Sizes {
   private static long parseBytes(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     int i = 0;
-    while (i < t.length() && Character.isDigit(t.charAt(i))) {
+    while (i < t.length() && isAsciiDigit(t.charAt(i))) {
       i++;
     }
     if (i == 0) {
@@ -57,6 +57,11 @@ final class Sizes {
     return value * scale;
   }
 
+  /** Only 0-9: {@code Character.isDigit} also accepts other scripts' digits. */
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
   /** A snapshot interval: a number of writes, or a workload time. */
   record Interval(long writes, long nanos) {}
 
@@ -82,7 +87,7 @@ final class Sizes {
   private static Interval parseInterval(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     int i = 0;
-    while (i < t.length() && Character.isDigit(t.charAt(i))) {
+    while (i < t.length() && isAsciiDigit(t.charAt(i))) {
       i++;
     }
     if (i == 0) {
@@ -95,10 +100,11 @@ final class Sizes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("interval too large: '" + text + "'");
     }
-    if (value <= 0) {
-      throw new IllegalArgumentException("interval must be positive: '" + text + "'");
-    }
     String unit = t.substring(i);
+    if (unit.startsWith(".") || unit.startsWith(",")) {
+      throw new IllegalArgumentException(
+          "intervals are whole numbers: '" + text + "' (e.g. 500ms, not 0.5s)");
+    }
     long nanosPerUnit =
         switch (unit) {
           case "", "w", "writes" -> 0;
@@ -112,6 +118,9 @@ final class Sizes {
                       + text
                       + "' (use ms, s, m or h, or none for writes)");
         };
+    if (value <= 0) {
+      throw new IllegalArgumentException("interval must be positive: '" + text + "'");
+    }
     if (nanosPerUnit == 0) {
       return new Interval(value, 0);
     }

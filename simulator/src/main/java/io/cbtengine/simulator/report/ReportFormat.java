@@ -121,7 +121,7 @@ public final class ReportFormat {
     } else {
       row(out, "engine memory", "not measured");
     }
-    if (!r.verified()) {
+    if (!r.complete()) {
       row(
           out,
           "missed",

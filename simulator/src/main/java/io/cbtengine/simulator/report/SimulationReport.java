@@ -63,9 +63,17 @@ public record SimulationReport(
     backups = List.copyOf(backups);
   }
 
-  /** Whether every backup was complete and every reply well-formed. */
-  public boolean verified() {
+  /** Whether nothing was missed: every backup complete and every reply well-formed. */
+  public boolean complete() {
     return missedWrites == 0 && missedRanges == 0 && protocolViolations == 0;
+  }
+
+  /**
+   * Whether the run verified something and missed nothing: at least one write replayed, and {@link
+   * #complete()}. A run that replayed no write verified nothing, and is not verified.
+   */
+  public boolean verified() {
+    return writesReplayed > 0 && complete();
   }
 
   public long skippedTotal() {
@@ -131,10 +139,11 @@ public record SimulationReport(
    * no write was replayed, a line saying that nothing was verified.
    */
   public String verdict() {
-    if (writesReplayed == 0 && verified()) {
+    if (writesReplayed == 0 && complete()) {
       return "nothing verified: no write was replayed ("
-          + skippedTotal()
-          + " records skipped, counted by reason above)";
+          + (skippedTotal() > 0
+              ? skippedTotal() + " records skipped, counted by reason above)"
+              : "the workload has no write)");
     }
     if (verified()) {
       return "verified: " + backups.size() + " backups, 0 missed writes";

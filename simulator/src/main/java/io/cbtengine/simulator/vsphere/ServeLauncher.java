@@ -146,6 +146,14 @@ public final class ServeLauncher {
       if (end == 0) {
         throw new IllegalArgumentException("the password file's first line is empty: file=" + file);
       }
+      boolean blank = true;
+      for (int i = 0; i < end && blank; i++) {
+        blank = bytes[i] == ' ' || bytes[i] == '\t';
+      }
+      if (blank) {
+        throw new IllegalArgumentException(
+            "the password file's first line is only blanks: file=" + file);
+      }
       var chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
       char[] password = new char[chars.remaining()];
       chars.get(password);

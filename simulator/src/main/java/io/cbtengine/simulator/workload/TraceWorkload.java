@@ -82,8 +82,12 @@ public final class TraceWorkload implements Workload {
       if (!Files.exists(f)) {
         throw new NoSuchFileException(f.toString(), null, "trace file not found");
       }
-      if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-        throw new AccessDeniedException(f.toString(), null, "trace file is not a readable file");
+      if (!Files.isRegularFile(f)) {
+        throw new AccessDeniedException(
+            f.toString(), null, "not a regular file (a directory, a device or a pipe?)");
+      }
+      if (!Files.isReadable(f)) {
+        throw new AccessDeniedException(f.toString());
       }
     }
     List<TraceFormat> formats = new ArrayList<>();

@@ -112,6 +112,17 @@ class CbtSimTest {
     assertTrue(decimal.err.contains("whole numbers: '4.5k'"), decimal.toString());
     CliRunner every = CliRunner.run("run", "--snapshot-every", "0");
     assertTrue(every.err.contains("--snapshot-every: "), every.toString());
+    // Decimals, a junk unit after a zero, and digits of other scripts each get their own words.
+    CliRunner half = CliRunner.run("run", "--snapshot-every", "0.5s");
+    assertTrue(half.err.contains("intervals are whole numbers: '0.5s'"), half.toString());
+    CliRunner junk = CliRunner.run("run", "--snapshot-every", "0abc");
+    assertTrue(junk.err.contains("unknown interval unit in '0abc'"), junk.toString());
+    CliRunner wide = CliRunner.run("run", "--snapshot-every", "\uFF11\uFF10");
+    assertEquals(2, wide.exitCode, wide.toString());
+    assertTrue(wide.err.contains("not an interval"), wide.toString());
+    CliRunner wideSize = CliRunner.run("run", "--block-size", "\uFF14k");
+    assertEquals(2, wideSize.exitCode, wideSize.toString());
+    assertTrue(wideSize.err.contains("not a size"), wideSize.toString());
     // Too many digits, or a time unit that overflows nanoseconds: too large, not "not an interval".
     for (String huge : new String[] {"999999999999999999999", "99999999999999h"}) {
       CliRunner big = CliRunner.run("run", "--snapshot-every", huge);
@@ -279,12 +290,35 @@ class CbtSimTest {
   void replay_everyWriteSkipped_exitTwoNothingVerified() throws IOException {
     Path p = dir.resolve("far.csv");
     Files.writeString(p, "1538323200,100000,8,1,7\n1538323201,200000,8,1,7\n");
-    CliRunner r = CliRunner.run("replay", "--disk-size", "1m", p.toString());
+    Path json = dir.resolve("far.json");
+    CliRunner r =
+        CliRunner.run(
+            "replay", "--disk-size", "1m", "--report-json", json.toString(), p.toString());
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.out.contains("\n  past disk size  2"), r.toString());
     assertEquals(
         "nothing verified: no write was replayed (2 records skipped, counted by reason above)",
         r.lastLine());
+    // A script reading the report must not count this run as a pass either.
+    String report = Files.readString(json);
+    assertTrue(report.contains("\"verified\": false"), report);
+
+    // Reads only: nothing skipped, and nothing to verify.
+    Path reads = dir.resolve("reads.csv");
+    Files.writeString(reads, "1538323200,8,8,0,7\n1538323201,16,8,0,7\n");
+    CliRunner onlyReads = CliRunner.run("replay", "--format", "tencent", reads.toString());
+    assertEquals(2, onlyReads.exitCode, onlyReads.toString());
+    assertEquals(
+        "nothing verified: no write was replayed (the workload has no write)",
+        onlyReads.lastLine());
+  }
+
+  @Test
+  void replay_directoryAsTrace_saysNotARegularFile() {
+    CliRunner r = CliRunner.run("replay", dir.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("not a regular file"), r.toString());
+    assertTrue(!r.err.contains("permission denied"), r.toString());
   }
 
   @Test

@@ -97,6 +97,12 @@ class ServeLauncherTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> ServeLauncher.start("127.0.0.1", 0, "u", empty, null, sink));
+    Path blanks = Files.writeString(dir.resolve("blanks"), "   \t\nsecret\n");
+    IllegalArgumentException blank =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeLauncher.start("127.0.0.1", 0, "u", blanks, null, sink));
+    assertTrue(blank.getMessage().contains("only blanks"), blank.getMessage());
     Path file = Files.writeString(dir.resolve("pw"), PASSWORD);
     IllegalArgumentException e =
         assertThrows(
