@@ -34,8 +34,10 @@ done
 
 # The suite JVM runs the pause probe in-process: start it with a 4 GiB heap like the JMH forks
 # (-Xms4g), or the probe measures the heap's growth (young collections in the cut windows) rather
-# than the trackers. 6 GiB at most for the trace replays of the memory figures.
-exec java "${flags[@]}" -Xms4g -Xmx6g -cp "$jar" io.cbtengine.benchmarks.BenchmarkSuite "$mode" \
+# than the trackers. 6 GiB at most for the trace replays of the memory figures. -XX:+AlwaysPreTouch
+# (here and in the forks): the heap is faulted in at start-up, so that first-touch page faults of
+# never-used heap do not land in the measured writes of a lazily allocating tracker.
+exec java "${flags[@]}" -Xms4g -Xmx6g -XX:+AlwaysPreTouch -cp "$jar" io.cbtengine.benchmarks.BenchmarkSuite "$mode" \
   --traces "${traces:-$root/../shared/traces}" \
   --revision "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')" \
   --command "benchmarks/run.sh $mode${*:+ $*}" "$@"

@@ -33,7 +33,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * regenerating the tables does not lose it.
  *
  * <p>JMH forks get the Chronicle flags from {@link JvmFlags} (filtered from the root pom) through
- * {@code jvmArgsAppend}, together with a fixed 4 GiB heap. Quick mode: one fork, 3 warm-up and 5
+ * {@code jvmArgsAppend}, together with a fixed 4 GiB heap touched at start-up ({@code
+ * -XX:+AlwaysPreTouch}). Quick mode: one fork, 3 warm-up and 5
  * measured iterations of 0.5 s (or of one batch, for single-shot benchmarks), 30 cuts for the pause
  * probe; seconds per benchmark. Full mode: 2 forks, the iterations written on each benchmark, 200
  * cuts.
@@ -96,7 +97,10 @@ public final class BenchmarkSuite {
 
     // JMH: every benchmark class, the flags from the one place the build defines them.
     List<String> forkArgs = new ArrayList<>(JvmFlags.chronicleFlags());
-    forkArgs.addAll(List.of("-Xms4g", "-Xmx4g"));
+    // A heap touched at start-up: the engine allocates an epoch's pages as writes arrive, and
+    // without pre-touching, each batch on a fresh tracker pays the OS's first-touch page faults of
+    // never-used heap, which `floor` pays in its setup (it allocates its whole array there).
+    forkArgs.addAll(List.of("-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"));
     forkArgs.add("-Dcbt.traces.dir=" + s.traces().toAbsolutePath());
     Path jmhJson = s.out().resolve("jmh.json");
     ChainedOptionsBuilder options =
