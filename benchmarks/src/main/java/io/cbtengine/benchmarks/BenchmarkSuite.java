@@ -34,10 +34,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>JMH forks get the Chronicle flags from {@link JvmFlags} (filtered from the root pom) through
  * {@code jvmArgsAppend}, together with a fixed 4 GiB heap touched at start-up ({@code
- * -XX:+AlwaysPreTouch}). Quick mode: one fork, 3 warm-up and 5
- * measured iterations of 0.5 s (or of one batch, for single-shot benchmarks), 30 cuts for the pause
- * probe; seconds per benchmark. Full mode: 2 forks, the iterations written on each benchmark, 200
- * cuts.
+ * -XX:+AlwaysPreTouch}). Quick mode: one fork, 3 warm-up and 5 measured iterations of 0.5 s (or of
+ * one batch, for single-shot benchmarks), 30 cuts for the pause probe; seconds per benchmark. Full
+ * mode: 2 forks, the iterations written on each benchmark, 200 cuts.
  */
 public final class BenchmarkSuite {
   private BenchmarkSuite() {}
