@@ -179,8 +179,7 @@ public final class EpochTrackedDisk implements TrackedDisk {
     WritePath w = writePath;
     // Fast path: a valid write within one page of the open epoch's table, already marked (or
     // marked here, where no intent needs logging or it is logged already), and no cut since. Kept
-    // small so that callers
-    // inline it; everything else is in recordWriteFully.
+    // small so that callers inline it; everything else is in recordWriteFully.
     long[][] table = w.table;
     if (table != null && length > 0 && isValidWrite(w, offset, length)) {
       long first = offset >>> blockShift;
