@@ -1,6 +1,7 @@
 package io.cbtengine.simulator;
 
 import io.cbtengine.api.DiskOptions;
+import java.math.BigDecimal;
 
 /**
  * How a simulation runs.
@@ -56,7 +57,8 @@ public record SimulationConfig(
     String every =
         snapshotEveryWrites > 0
             ? snapshotEveryWrites + " writes"
-            : snapshotEveryNanos / 1e9 + " s of trace time";
+            : BigDecimal.valueOf(snapshotEveryNanos, 9).stripTrailingZeros().toPlainString()
+                + " s of trace time";
     return "block "
         + o.blockSize()
         + " B, max extents/reply "

@@ -19,7 +19,8 @@ public final class SimulationOptions {
       defaultValue = "10000",
       description =
           "Snapshot and back up every changed disk after N writes, or after TIME of trace time "
-              + "(e.g. 500ms, 30s, 5m, 1h). Default: ${DEFAULT-VALUE} writes.")
+              + "(units ms, s, m or min, h; e.g. 500ms, 30s, 5m, 1h). N may end in w or writes. "
+              + "Default: ${DEFAULT-VALUE} writes.")
   String snapshotEvery;
 
   @Option(

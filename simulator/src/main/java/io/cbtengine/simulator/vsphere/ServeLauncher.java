@@ -91,7 +91,7 @@ public final class ServeLauncher {
     } catch (IllegalArgumentException | IOException e) {
       String why =
           e instanceof java.net.BindException
-              ? "cannot listen on " + bindAddress + " port " + port + ": " + e.getMessage()
+              ? "cannot listen on --bind " + bindAddress + " --port " + port + ": " + e.getMessage()
               : e.getMessage();
       err.println("cbt-sim serve: " + why);
       if (e instanceof IllegalArgumentException) {

@@ -98,6 +98,21 @@ class CbtSimTest {
   }
 
   @Test
+  void run_longTimeSchedule_settingsInPlainSeconds() {
+    // 100,000 hours: written out in seconds, not as 3.6E+8.
+    CliRunner r =
+        CliRunner.run(
+            "run", "--writes", "100", "--snapshot-every", "100000h", "--no-heap-estimate");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("snapshot every 360000000 s of trace time"), r.toString());
+    CliRunner writes =
+        CliRunner.run(
+            "run", "--writes", "100", "--snapshot-every", "50writes", "--no-heap-estimate");
+    assertEquals(0, writes.exitCode, writes.toString());
+    assertTrue(writes.out.contains("snapshot every 50 writes"), writes.toString());
+  }
+
+  @Test
   void badUsage_oneLineNamingTheOptionAndValue_thenWhereTheHelpIs() {
     CliRunner zero = CliRunner.run("run", "--block-size", "0");
     assertEquals(2, zero.exitCode, zero.toString());

@@ -85,7 +85,8 @@ class ServeLauncherTest {
               new PrintWriter(err, true));
       assertEquals(ServeLauncher.EXIT_USAGE, code);
       assertTrue(
-          err.toString().contains("cannot listen on 127.0.0.1 port " + taken.getLocalPort()),
+          err.toString()
+              .contains("cannot listen on --bind 127.0.0.1 --port " + taken.getLocalPort()),
           err.toString());
     }
   }
