@@ -72,7 +72,9 @@ final class ServeCommand implements Callable<Integer> {
       names = "--bind",
       defaultValue = "127.0.0.1",
       paramLabel = "ADDR",
-      description = "The IP address to bind (default: ${DEFAULT-VALUE}, loopback only).")
+      description =
+          "The IP address to bind: IPv4 as four dotted numbers, or IPv6 (default: "
+              + "${DEFAULT-VALUE}, loopback only).")
   String bind;
 
   @Option(

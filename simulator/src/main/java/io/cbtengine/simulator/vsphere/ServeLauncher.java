@@ -164,11 +164,27 @@ public final class ServeLauncher {
     }
   }
 
+  /** Four decimal numbers 0 to 255 without leading zeros, joined by dots. */
+  private static boolean isDottedQuad(String address) {
+    String[] parts = address.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static InetAddress parseLiteral(String address) {
     // An IP literal only: a host name would mean a name lookup, and an address we cannot predict.
-    boolean literal = address.matches("[0-9.]+") || address.contains(":");
-    if (!literal) {
-      throw new IllegalArgumentException("--bind takes an IP address: bind=" + address);
+    // IPv4 in its four dotted parts only: the resolver reads 127.1 as 127.0.0.1 and 10 as 0.0.0.10.
+    boolean ipv4 = isDottedQuad(address);
+    if (!ipv4 && !address.contains(":")) {
+      throw new IllegalArgumentException(
+          "--bind takes an IP address (IPv4 as four dotted numbers, or IPv6): bind=" + address);
     }
     try {
       return InetAddress.getByName(address);

@@ -110,6 +110,15 @@ class ServeLauncherTest {
             IllegalArgumentException.class,
             () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
     assertTrue(e.getMessage().contains("IP address"), e.getMessage());
+    // Shorthand IPv4 that the resolver would read as another address, and out-of-range parts.
+    for (String shorthand : new String[] {"127.1", "10", "127.0.0.01", "256.0.0.1", "1.2.3.4."}) {
+      IllegalArgumentException s =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ServeLauncher.start(shorthand, 0, "u", file, null, sink),
+              shorthand);
+      assertTrue(s.getMessage().contains("bind=" + shorthand), s.getMessage());
+    }
   }
 
   @Test
