@@ -115,18 +115,23 @@ public enum TraceFormat {
       if (sample.error() != null) {
         readError = sample.error();
       }
-      // Zero sizes and negative values come in the right shape; only misfits speak against.
+      // Zero sizes and negative values come in the right shape; only misfits speak against. A
+      // record cut short can only be the last one read (the file's torn tail, or the sample's
+      // byte limit), so it does not speak against a format either; the replay reports it.
       long parsed =
           c.reads() + c.writes() + c.skipped(SkipReason.ZERO_SIZE) + c.skipped(SkipReason.NEGATIVE);
       long considered =
-          parsed
-              + c.skipped(SkipReason.MALFORMED)
-              + c.skipped(SkipReason.UNKNOWN_OPCODE)
-              + c.skipped(SkipReason.TRUNCATED);
-      mostConsidered = Math.max(mostConsidered, considered);
+          parsed + c.skipped(SkipReason.MALFORMED) + c.skipped(SkipReason.UNKNOWN_OPCODE);
+      mostConsidered = Math.max(mostConsidered, considered + c.skipped(SkipReason.TRUNCATED));
       boolean fits = parsed > 0 && parsed * 5 >= considered * 4;
       tried.add(
-          String.format(Locale.ROOT, "%s (%d of %d records parsed)", f.id, parsed, considered));
+          String.format(
+              Locale.ROOT,
+              "%s (%d of %d records parsed%s)",
+              f.id,
+              parsed,
+              considered,
+              c.skipped(SkipReason.TRUNCATED) > 0 ? ", then a record cut short" : ""));
       if (fits && parsed > bestRequests) {
         best = f;
         bestRequests = parsed;

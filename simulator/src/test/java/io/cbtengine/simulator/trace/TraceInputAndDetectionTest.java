@@ -86,6 +86,19 @@ class TraceInputAndDetectionTest {
     assertEquals(TraceFormat.VSCSI, TraceFormat.detect(p));
   }
 
+  @Test
+  void detect_tinyBinaryTraceWithTornTail_recognised() throws IOException {
+    // Three whole VSCSI records and four bytes of a fourth: 3 of 4 used to fail the 80 % rule.
+    ByteBuffer b = ByteBuffer.allocate(100).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 3; i++) {
+      b.putInt(i).putInt(4096).putInt(1).putShort((short) 0x2a).putShort((short) 256);
+      b.putLong(7 + 8L * i).putLong(1000 + i);
+    }
+    b.putInt(3);
+    Path p = write("tiny.vscsi", b.array(), o -> o);
+    assertEquals(TraceFormat.VSCSI, TraceFormat.detect(p));
+  }
+
   private void assertDetected(TraceFormat expected, String content) throws IOException {
     Path p =
         write(
