@@ -163,12 +163,13 @@ public final class Simulation {
         } else if (config.snapshotEveryNanos() > 0) {
           latestTime = Math.max(latestTime, event.timeNanos());
           if (nextRoundAt == Long.MIN_VALUE) {
-            nextRoundAt = event.timeNanos() + config.snapshotEveryNanos();
+            nextRoundAt = saturatingAdd(event.timeNanos(), config.snapshotEveryNanos());
           } else if (latestTime >= nextRoundAt) {
             // One round however far the clock jumped (traces have gaps, files their own epochs).
             due = true;
             long every = config.snapshotEveryNanos();
-            nextRoundAt += ((latestTime - nextRoundAt) / every + 1) * every;
+            long rounds = (latestTime - nextRoundAt) / every + 1;
+            nextRoundAt = saturatingAdd(nextRoundAt, saturatingMultiply(rounds, every));
           }
         }
         if (due) {
@@ -436,6 +437,17 @@ public final class Simulation {
       previousEnd = e.end();
     }
     return null;
+  }
+
+  /** {@code a + b} for {@code b >= 0}, or {@link Long#MAX_VALUE} if that overflows. */
+  private static long saturatingAdd(long a, long b) {
+    long sum = a + b;
+    return sum < a ? Long.MAX_VALUE : sum;
+  }
+
+  /** {@code a * b} for non-negative operands, or {@link Long#MAX_VALUE} if that overflows. */
+  private static long saturatingMultiply(long a, long b) {
+    return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
   }
 
   private static long usedHeapAfterGc() {

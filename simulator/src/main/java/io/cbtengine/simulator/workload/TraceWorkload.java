@@ -128,9 +128,16 @@ public final class TraceWorkload implements Workload {
         List.copyOf(files), List.copyOf(formats), strict, diskSize, maxWrites, disks, writes);
   }
 
-  private static long roundUp(long end) {
-    long r = (end + CAPACITY_ROUNDING - 1) / CAPACITY_ROUNDING * CAPACITY_ROUNDING;
-    return Math.max(r, CAPACITY_ROUNDING);
+  /**
+   * {@code end} rounded up to {@link #CAPACITY_ROUNDING}; {@link Long#MAX_VALUE} if that does not
+   * fit in a long (the engine then refuses the disk, which the simulator reports as a usage error).
+   */
+  static long roundUp(long end) {
+    long units = end / CAPACITY_ROUNDING + (end % CAPACITY_ROUNDING == 0 ? 0 : 1);
+    if (units > Long.MAX_VALUE / CAPACITY_ROUNDING) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(units * CAPACITY_ROUNDING, CAPACITY_ROUNDING);
   }
 
   /** The format of each file, detected or forced. */

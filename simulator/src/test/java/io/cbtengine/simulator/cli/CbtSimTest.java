@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,6 +233,32 @@ class CbtSimTest {
     CliRunner r = CliRunner.run("replay", dir.resolve("absent.csv").toString());
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("absent.csv"), r.toString());
+  }
+
+  @Test
+  void replay_offsetNearLongMax_exitTwoNotAnEngineFault() throws IOException {
+    // Rounding the disk's end up to 1 MiB used to overflow: a 1 MiB disk, then an engine fault.
+    Path p = dir.resolve("edge.csv");
+    Files.writeString(p, "128166385295514663,hm,0,Write,9223372036854000000,4096,2833\n");
+    CliRunner r = CliRunner.run("replay", p.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("cannot be tracked"), r.toString());
+    assertTrue(!r.err.contains("\tat "), "no stack trace: " + r);
+  }
+
+  @Test
+  void replay_timeScheduleNearClockEnd_oneRoundNotOnePerWrite() throws IOException {
+    // 1,000 writes within 1 ms of trace time, their timestamps close to 2^63 ns: adding the
+    // interval to the first one used to overflow, and every write started a round.
+    ByteBuffer b = ByteBuffer.allocate(1000 * 32).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 1000; i++) {
+      b.putInt(i).putInt(4096).putInt(1).putShort((short) 0x2a).putShort((short) 1);
+      b.putLong(8L * i).putLong(9_223_372_036_854_775L - 1000 + i);
+    }
+    Path p = Files.write(dir.resolve("late.vscsi"), b.array());
+    CliRunner r = CliRunner.run("replay", "--snapshot-every", "1h", p.toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("verified: 1 backups"), r.toString());
   }
 
   @Test
