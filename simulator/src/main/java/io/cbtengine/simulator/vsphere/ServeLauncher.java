@@ -182,7 +182,9 @@ public final class ServeLauncher {
     // An IP literal only: a host name would mean a name lookup, and an address we cannot predict.
     // IPv4 in its four dotted parts only: the resolver reads 127.1 as 127.0.0.1 and 10 as 0.0.0.10.
     boolean ipv4 = isDottedQuad(address);
-    if (!ipv4 && !address.contains(":")) {
+    // IPv6: hex digits, colons and dots only; anything else would reach the resolver.
+    boolean ipv6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
+    if (!ipv4 && !ipv6) {
       throw new IllegalArgumentException(
           "--bind takes an IP address (IPv4 as four dotted numbers, or IPv6): bind=" + address);
     }

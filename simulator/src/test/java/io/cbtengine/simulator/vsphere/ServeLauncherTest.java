@@ -111,13 +111,17 @@ class ServeLauncherTest {
             () -> ServeLauncher.start("localhost", 0, "u", file, null, sink));
     assertTrue(e.getMessage().contains("IP address"), e.getMessage());
     // Shorthand IPv4 that the resolver would read as another address, and out-of-range parts.
-    for (String shorthand : new String[] {"127.1", "10", "127.0.0.01", "256.0.0.1", "1.2.3.4."}) {
+    // Also names with a colon, which the resolver would look up rather than parse.
+    for (String shorthand :
+        new String[] {"127.1", "10", "127.0.0.01", "256.0.0.1", "1.2.3.4.", "zz:zz", "host:name"}) {
       IllegalArgumentException s =
           assertThrows(
               IllegalArgumentException.class,
               () -> ServeLauncher.start(shorthand, 0, "u", file, null, sink),
               shorthand);
       assertTrue(s.getMessage().contains("bind=" + shorthand), s.getMessage());
+      // Refused by its shape, before any lookup (a failed lookup has other words).
+      assertTrue(s.getMessage().contains("four dotted numbers"), s.getMessage());
     }
   }
 
