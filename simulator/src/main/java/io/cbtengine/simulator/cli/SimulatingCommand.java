@@ -97,9 +97,15 @@ abstract class SimulatingCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether two paths name one file, through links and relative forms; false if unsure. */
+  /**
+   * Whether two paths name one file, through symbolic and hard links and relative forms; false if
+   * unsure.
+   */
   private static boolean sameFile(Path a, Path b) {
     try {
+      if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
+        return true; // hard links: one file under two names
+      }
       return canonical(a).equals(canonical(b));
     } catch (IOException e) {
       return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());

@@ -196,6 +196,12 @@ class CbtSimTest {
     assertEquals(2, over.exitCode, over.toString());
     assertTrue(over.err.contains("would overwrite the input"), over.toString());
     assertEquals(line, Files.readString(trace));
+    // A hard link is the same file under another name.
+    Path hard = Files.createLink(dir.resolve("hard.csv"), trace);
+    CliRunner viaLink = CliRunner.run("replay", "--report-json", hard.toString(), trace.toString());
+    assertEquals(2, viaLink.exitCode, viaLink.toString());
+    assertTrue(viaLink.err.contains("would overwrite the input"), viaLink.toString());
+    assertEquals(line, Files.readString(trace));
 
     Path target = Files.writeString(dir.resolve("report.out"), "keep");
     Path link = Files.createSymbolicLink(dir.resolve("link.out"), target);
