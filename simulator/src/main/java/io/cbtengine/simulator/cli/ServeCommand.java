@@ -120,17 +120,16 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
     }
 
-    // The trace is checked before the server starts, so a bad one is a usage error.
+    // The trace is checked before the server starts, so a bad one is a usage error; the replay
+    // starts once the server listens, so a server that cannot start has replayed nothing.
     TraceWorkload workload =
         replay.isEmpty() ? null : TraceWorkload.open(replay, forced, false, 0, 0);
     ChangeTracker tracker = parent.engineFactory().get();
-    LiveReplay live = null;
-    if (workload != null) {
-      live =
-          LiveReplay.prepare(
-              tracker, workload, DiskOptions.defaults(), replayRate, spec.commandLine().getOut());
-      live.start();
-    }
+    LiveReplay live =
+        workload == null
+            ? null
+            : LiveReplay.prepare(
+                tracker, workload, DiskOptions.defaults(), replayRate, spec.commandLine().getOut());
     try {
       return ServeLauncher.serve(
           bind,
@@ -139,7 +138,8 @@ final class ServeCommand implements Callable<Integer> {
           passwordFile,
           tracker,
           spec.commandLine().getOut(),
-          spec.commandLine().getErr());
+          spec.commandLine().getErr(),
+          live == null ? () -> {} : live::start);
     } finally {
       if (live != null) {
         live.close();

@@ -3,6 +3,7 @@ package io.cbtengine.simulator.vsphere;
 import io.cbtengine.api.ChangeTracker;
 import io.cbtengine.simulator.IoProblems;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -85,6 +86,23 @@ public final class ServeLauncher {
       ChangeTracker tracker,
       PrintWriter out,
       PrintWriter err) {
+    return serve(bindAddress, port, userName, passwordFile, tracker, out, err, () -> {});
+  }
+
+  /**
+   * {@link #serve(String, int, String, Path, ChangeTracker, PrintWriter, PrintWriter)}, running
+   * {@code whenListening} once the server listens (a live replay starts only then, so that a server
+   * that cannot start has replayed nothing).
+   */
+  public static int serve(
+      String bindAddress,
+      int port,
+      String userName,
+      Path passwordFile,
+      ChangeTracker tracker,
+      PrintWriter out,
+      PrintWriter err,
+      Runnable whenListening) {
     VsphereJsonServer server;
     try {
       server = start(bindAddress, port, userName, passwordFile, tracker, out);
@@ -105,6 +123,7 @@ public final class ServeLauncher {
       return EXIT_USAGE;
     }
 
+    whenListening.run();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -129,22 +148,42 @@ public final class ServeLauncher {
     return 0;
   }
 
+  /** The longest first line a password file may have, in bytes. */
+  static final int MAX_PASSWORD_LINE = 4096;
+
   /** The first line of the file, without its line break. */
   static char[] readPassword(Path file) {
+    // A bounded read of a regular file: a device such as /dev/zero would never end, a pipe with no
+    // writer would block forever.
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "--password-file: the password file is not a regular file: file=" + file);
+    }
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_PASSWORD_LINE + 1);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the password file: file=" + file + ", problem=" + IoProblems.describe(e));
+          "--password-file: cannot read the password file: file="
+              + file
+              + ", problem="
+              + IoProblems.describe(e));
     }
     try {
       int end = 0;
       while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
         end++;
       }
+      if (end > MAX_PASSWORD_LINE) {
+        throw new IllegalArgumentException(
+            "--password-file: the password file's first line is longer than "
+                + MAX_PASSWORD_LINE
+                + " bytes: file="
+                + file);
+      }
       if (end == 0) {
-        throw new IllegalArgumentException("the password file's first line is empty: file=" + file);
+        throw new IllegalArgumentException(
+            "--password-file: the password file's first line is empty: file=" + file);
       }
       boolean blank = true;
       for (int i = 0; i < end && blank; i++) {
@@ -152,7 +191,7 @@ public final class ServeLauncher {
       }
       if (blank) {
         throw new IllegalArgumentException(
-            "the password file's first line is only blanks: file=" + file);
+            "--password-file: the password file's first line is only blanks: file=" + file);
       }
       var chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
       char[] password = new char[chars.remaining()];

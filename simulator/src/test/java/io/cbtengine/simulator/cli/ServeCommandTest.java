@@ -89,6 +89,30 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_withReplayButBadPasswordFile_replaysNothing(@TempDir Path dir) throws Exception {
+    Path trace =
+        Files.writeString(
+            dir.resolve("t.csv"), "128166385295514663,hm,0,Write,0,4096,100\n".repeat(50));
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    CliRunner r =
+        CliRunner.run(
+            "serve",
+            "--port",
+            "0",
+            "--user",
+            "u",
+            "--password-file",
+            empty.toString(),
+            "--replay",
+            trace.toString(),
+            "--replay-rate",
+            "0");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("first line is empty"), r.toString());
+    assertTrue(!r.out.contains("replay"), "a server that did not start replayed: " + r);
+  }
+
+  @Test
   void serve_separateProcess_printsPortAndAcceptsLogin(@TempDir Path dir) throws Exception {
     Path pw = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
     List<String> cmd = new ArrayList<>();

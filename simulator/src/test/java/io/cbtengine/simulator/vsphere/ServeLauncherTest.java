@@ -92,6 +92,29 @@ class ServeLauncherTest {
   }
 
   @Test
+  void readPassword_deviceOrOverlongLine_refusedWithoutReadingItAll(@TempDir Path dir)
+      throws Exception {
+    Path zero = Path.of("/dev/zero");
+    if (Files.exists(zero)) {
+      IllegalArgumentException device =
+          assertThrows(IllegalArgumentException.class, () -> ServeLauncher.readPassword(zero));
+      assertTrue(device.getMessage().contains("not a regular file"), device.getMessage());
+      assertTrue(device.getMessage().startsWith("--password-file: "), device.getMessage());
+    }
+    IllegalArgumentException directory =
+        assertThrows(IllegalArgumentException.class, () -> ServeLauncher.readPassword(dir));
+    assertTrue(directory.getMessage().contains("not a regular file"), directory.getMessage());
+
+    String longest = "p".repeat(ServeLauncher.MAX_PASSWORD_LINE);
+    Path fits = Files.writeString(dir.resolve("fits"), longest + "\n" + "x".repeat(100_000));
+    assertEquals(longest, new String(ServeLauncher.readPassword(fits)));
+    Path tooLong = Files.writeString(dir.resolve("long"), longest + "p\nsecond line\n");
+    IllegalArgumentException overlong =
+        assertThrows(IllegalArgumentException.class, () -> ServeLauncher.readPassword(tooLong));
+    assertTrue(overlong.getMessage().contains("longer than 4096 bytes"), overlong.getMessage());
+  }
+
+  @Test
   void start_emptyPasswordOrHostName_isRefused(@TempDir Path dir) throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     PrintWriter sink = new PrintWriter(new StringWriter(), true);
