@@ -21,6 +21,19 @@ public abstract class LineTraceReader implements TraceReader {
   private final TraceCounters counters = new TraceCounters();
   private long lineNumber;
 
+  /**
+   * The longest line parsed, in characters; a longer one is skipped as malformed (or fails under
+   * strict parsing) without being held in memory whole.
+   */
+  public static final int MAX_LINE = 1 << 16;
+
+  private final char[] chunk = new char[1 << 14];
+  private int chunkPos;
+  private int chunkEnd;
+  private final StringBuilder line = new StringBuilder();
+  private boolean lineTooLong;
+  private boolean afterCarriageReturn;
+
   protected LineTraceReader(InputStream in, String name, boolean strict) {
     this.lines =
         new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
@@ -36,16 +49,57 @@ public abstract class LineTraceReader implements TraceReader {
    */
   protected abstract TraceWrite parseLine(String line) throws Skip;
 
+  /**
+   * The next line without its terminator ({@code \n}, {@code \r\n} or {@code \r}), or null at the
+   * end; at most {@link #MAX_LINE} characters of it are kept, and {@link #lineTooLong} says whether
+   * there were more.
+   */
+  private String readLine() throws IOException {
+    line.setLength(0);
+    lineTooLong = false;
+    boolean any = false;
+    while (true) {
+      if (chunkPos == chunkEnd) {
+        int n = lines.read(chunk, 0, chunk.length);
+        if (n < 0) {
+          return any ? line.toString() : null;
+        }
+        chunkPos = 0;
+        chunkEnd = n;
+      }
+      char c = chunk[chunkPos++];
+      if (afterCarriageReturn) {
+        afterCarriageReturn = false;
+        if (c == '\n') {
+          continue;
+        }
+      }
+      if (c == '\n' || c == '\r') {
+        afterCarriageReturn = c == '\r';
+        return line.toString();
+      }
+      any = true;
+      if (line.length() < MAX_LINE) {
+        line.append(c);
+      } else {
+        lineTooLong = true;
+      }
+    }
+  }
+
   @Override
   public final TraceWrite next() throws IOException {
     String line;
-    while ((line = lines.readLine()) != null) {
+    while ((line = readLine()) != null) {
       lineNumber++;
-      if (line.isBlank()) {
+      if (!lineTooLong && line.isBlank()) {
         counters.countIgnored();
         continue;
       }
       try {
+        if (lineTooLong) {
+          throw Skip.MALFORMED;
+        }
         TraceWrite write = parseLine(line);
         if (write != null) {
           counters.countWrite();
@@ -62,6 +116,7 @@ public abstract class LineTraceReader implements TraceReader {
                   + ": "
                   + skip.reason.label()
                   + ": "
+                  + (lineTooLong ? "longer than " + MAX_LINE + " characters: " : "")
                   + clip(line));
         }
         counters.countSkip(skip.reason);

@@ -79,6 +79,29 @@ class TraceReadersTest {
   }
 
   @Test
+  void lines_overlongOrWithAnyLineBreak_overlongSkippedOthersRead() throws IOException {
+    // A line far past the limit is skipped as malformed, not held whole; \r\n, \r and \n all end
+    // lines, and a last line without a break is read.
+    String good = "128166385295514663,hm,0,Write,4096,4096,2833";
+    String huge = "1".repeat(LineTraceReader.MAX_LINE * 3 + 7);
+    Path p = dir.resolve("lines.csv");
+    Files.writeString(
+        p, good + "\r\n" + huge + "\n\r\n" + good + "\r" + good, StandardCharsets.ISO_8859_1);
+    List<TraceWrite> writes = readAll(TraceFormat.MSR, p);
+    assertEquals(3, writes.size());
+    TraceCounters c = count(TraceFormat.MSR, p);
+    assertEquals(1, c.skipped(SkipReason.MALFORMED));
+    assertEquals(4, c.requests());
+    try (TraceReader strict = TraceFormat.MSR.open(p, true)) {
+      strict.next();
+      TraceFormatException e = assertThrows(TraceFormatException.class, strict::next);
+      assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+      assertTrue(e.getMessage().contains("longer than 65536 characters"), e.getMessage());
+      assertTrue(e.getMessage().length() < 600, "message clipped: " + e.getMessage().length());
+    }
+  }
+
+  @Test
   void systor_headerAndRecords_headerIgnoredTimesInNanos() throws IOException {
     Path p =
         text(
