@@ -72,6 +72,10 @@ final class ReplayCommand extends SimulatingCommand {
     long size;
     try {
       forced = format == null ? null : TraceFormat.byId(format);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage());
+    }
+    try {
       size = diskSize == null ? 0 : Sizes.parseBytes("--disk-size", diskSize);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -85,7 +85,7 @@ public final class SimulationOptions {
       int block =
           blockSize == null
               ? 0
-              : toInt("--block-size", Sizes.parseBytes("--block-size", blockSize));
+              : toInt("--block-size", blockSize, Sizes.parseBytes("--block-size", blockSize));
       long window =
           maxWindowBytes == null ? 0 : Sizes.parseBytes("--max-window-bytes", maxWindowBytes);
       if (maxExtentsPerReply != null && maxExtentsPerReply < 1) {
@@ -126,9 +126,10 @@ public final class SimulationOptions {
     };
   }
 
-  private static int toInt(String option, long value) {
+  private static int toInt(String option, String text, long value) {
     if (value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(option + " too large: " + value);
+      throw new IllegalArgumentException(
+          option + ": size too large: '" + text + "' (" + value + " bytes; at most 64m here)");
     }
     return (int) value;
   }

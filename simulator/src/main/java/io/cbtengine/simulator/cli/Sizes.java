@@ -100,8 +100,12 @@ final class Sizes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("interval too large: '" + text + "'");
     }
-    String unit = t.substring(i);
-    if (unit.startsWith(".") || unit.startsWith(",")) {
+    String unit = t.substring(i).trim();
+    if (unit.startsWith(",") || unit.startsWith("_")) {
+      throw new IllegalArgumentException(
+          "write the number without separators: '" + text + "' (e.g. 10000, not 10,000)");
+    }
+    if (unit.startsWith(".")) {
       throw new IllegalArgumentException(
           "intervals are whole numbers: '" + text + "' (e.g. 500ms, not 0.5s)");
     }

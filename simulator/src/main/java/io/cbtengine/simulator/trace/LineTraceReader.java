@@ -27,6 +27,9 @@ public abstract class LineTraceReader implements TraceReader {
    */
   public static final int MAX_LINE = 1 << 16;
 
+  /** A UTF-8 byte-order mark as read here (ISO-8859-1): dropped from the start of the file. */
+  private static final String UTF8_BOM = "\u00EF\u00BB\u00BF";
+
   private final char[] chunk = new char[1 << 14];
   private int chunkPos;
   private int chunkEnd;
@@ -92,6 +95,9 @@ public abstract class LineTraceReader implements TraceReader {
     String line;
     while ((line = readLine()) != null) {
       lineNumber++;
+      if (lineNumber == 1 && line.startsWith(UTF8_BOM)) {
+        line = line.substring(UTF8_BOM.length());
+      }
       if (!lineTooLong && line.isBlank()) {
         counters.countIgnored();
         continue;

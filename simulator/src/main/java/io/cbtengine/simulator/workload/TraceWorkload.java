@@ -194,7 +194,12 @@ public final class TraceWorkload implements Workload {
       }
       String name = files.get(fileIndex).getFileName().toString();
       long end = w.offset() + w.length();
-      if (end < 0 || (diskSize > 0 && end > diskSize)) {
+      // An end past 2^63 is not a disk position at all: malformed, whatever --disk-size says.
+      SkipReason reason =
+          end < 0
+              ? SkipReason.MALFORMED
+              : diskSize > 0 && end > diskSize ? SkipReason.PAST_DISK_SIZE : null;
+      if (reason != null) {
         if (strict) {
           throw new TraceFormatException(
               formats.get(fileIndex).displayName()
@@ -204,15 +209,16 @@ public final class TraceWorkload implements Workload {
                   + (formats.get(fileIndex) == TraceFormat.VSCSI ? "record " : "line ")
                   + w.position()
                   + ": "
-                  + SkipReason.PAST_DISK_SIZE.label()
+                  + reason.label()
                   + ": offset="
                   + w.offset()
                   + ", length="
                   + w.length()
-                  + ", diskSize="
-                  + diskSize);
+                  + (reason == SkipReason.MALFORMED
+                      ? " (their sum overflows)"
+                      : ", diskSize=" + diskSize));
         }
-        reader.counters().moveWriteToSkip(SkipReason.PAST_DISK_SIZE);
+        reader.counters().moveWriteToSkip(reason);
         continue;
       }
       writesReturned++;

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,39 @@ class CbtSimTest {
   }
 
   @Test
+  void run_intervalWithBlankBeforeUnit_acceptedLikeSizes() {
+    CliRunner r =
+        CliRunner.run("run", "--writes", "100", "--snapshot-every", "30 s", "--no-heap-estimate");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("snapshot every 30 s of trace time"), r.toString());
+  }
+
+  @Test
+  void replay_offsetPlusLengthOverflows_malformedNotPastDiskSize() throws IOException {
+    String good = "128166385295514663,hm,0,Write,0,4096,100\n";
+    String overflow = "128166385295514663,hm,0,Write,9223372036854775000,4096,100\n";
+    // A byte-order mark before the first record is dropped, not a malformed first line.
+    Path p = dir.resolve("ovf.csv");
+    Files.write(
+        p,
+        concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, (good + overflow).getBytes()));
+    CliRunner r = CliRunner.run("replay", p.toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("malformed       1"), r.toString());
+    assertTrue(!r.out.contains("past disk size"), r.toString());
+    assertTrue(r.out.contains("writes replayed   1"), r.toString());
+    CliRunner strict = CliRunner.run("replay", "--strict", p.toString());
+    assertEquals(2, strict.exitCode, strict.toString());
+    assertTrue(strict.err.contains("their sum overflows"), strict.toString());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void run_longTimeSchedule_settingsInPlainSeconds() {
     // 100,000 hours: written out in seconds, not as 3.6E+8.
     CliRunner r =
@@ -130,6 +164,13 @@ class CbtSimTest {
     CliRunner every = CliRunner.run("run", "--snapshot-every", "0");
     assertTrue(every.err.contains("--snapshot-every: "), every.toString());
     // Decimals, a junk unit after a zero, and digits of other scripts each get their own words.
+    CliRunner commas = CliRunner.run("run", "--snapshot-every", "10,000");
+    assertTrue(commas.err.contains("without separators: '10,000'"), commas.toString());
+    CliRunner tera = CliRunner.run("run", "--block-size", "1t");
+    assertTrue(tera.err.contains("--block-size: size too large: '1t'"), tera.toString());
+    CliRunner format = CliRunner.run("replay", "--format", "foo", "x.csv");
+    assertEquals(2, format.exitCode, format.toString());
+    assertTrue(format.err.contains("--format: "), format.toString());
     CliRunner half = CliRunner.run("run", "--snapshot-every", "0.5s");
     assertTrue(half.err.contains("intervals are whole numbers: '0.5s'"), half.toString());
     CliRunner junk = CliRunner.run("run", "--snapshot-every", "0abc");
