@@ -46,7 +46,7 @@ class CrashCampaignTest {
 
   private int answered;
   private int rejected;
-  private int writesChecked;
+  private long writesChecked; // past 2^31 in a 300-round soak
   private int vanished;
 
   @Test
