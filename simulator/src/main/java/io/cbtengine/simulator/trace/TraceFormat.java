@@ -122,7 +122,7 @@ public enum TraceFormat {
           c.reads() + c.writes() + c.skipped(SkipReason.ZERO_SIZE) + c.skipped(SkipReason.NEGATIVE);
       long considered =
           parsed + c.skipped(SkipReason.MALFORMED) + c.skipped(SkipReason.UNKNOWN_OPCODE);
-      mostConsidered = Math.max(mostConsidered, considered + c.skipped(SkipReason.TRUNCATED));
+      mostConsidered = Math.max(mostConsidered, considered);
       boolean fits = parsed > 0 && parsed * 5 >= considered * 4;
       tried.add(
           String.format(
@@ -143,7 +143,9 @@ public enum TraceFormat {
     }
     if (best == null && mostConsidered == 0) {
       throw new TraceFormatException(
-          "cannot detect the format of " + path + ": it holds no records (an empty file?)");
+          "cannot detect the format of "
+              + path
+              + ": it holds no records (it is empty or holds only blank lines)");
     }
     if (best == null) {
       throw new TraceFormatException(

@@ -87,6 +87,17 @@ class TraceInputAndDetectionTest {
   }
 
   @Test
+  void detect_emptyOrBlankLines_saysNoRecords() throws IOException {
+    // Blank lines are no record to a text reader, and a torn binary record to VSCSI.
+    for (String content : new String[] {"", "\n\n\n\n", "   \n\t\n"}) {
+      Path p = write("few.bin", content.getBytes(StandardCharsets.ISO_8859_1), o -> o);
+      TraceFormatException e =
+          assertThrows(TraceFormatException.class, () -> TraceFormat.detect(p), content);
+      assertTrue(e.getMessage().contains("holds no records"), e.getMessage());
+    }
+  }
+
+  @Test
   void detect_tinyBinaryTraceWithTornTail_recognised() throws IOException {
     // Three whole VSCSI records and four bytes of a fourth: 3 of 4 used to fail the 80 % rule.
     ByteBuffer b = ByteBuffer.allocate(100).order(ByteOrder.LITTLE_ENDIAN);
