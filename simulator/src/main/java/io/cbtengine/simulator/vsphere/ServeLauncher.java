@@ -74,25 +74,11 @@ public final class ServeLauncher {
   /**
    * Starts the server and blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes it and
    * {@code tracker} (if not null) in a shutdown hook, so that a persistent engine closes cleanly.
+   * Runs {@code whenListening} once the server listens (a live replay starts only then, so that a
+   * server that cannot start has replayed nothing).
    *
    * @return 0 after a clean stop, {@link #EXIT_USAGE} if the server could not start (the reason is
    *     printed to {@code err})
-   */
-  public static int serve(
-      String bindAddress,
-      int port,
-      String userName,
-      Path passwordFile,
-      ChangeTracker tracker,
-      PrintWriter out,
-      PrintWriter err) {
-    return serve(bindAddress, port, userName, passwordFile, tracker, out, err, () -> {});
-  }
-
-  /**
-   * {@link #serve(String, int, String, Path, ChangeTracker, PrintWriter, PrintWriter)}, running
-   * {@code whenListening} once the server listens (a live replay starts only then, so that a server
-   * that cannot start has replayed nothing).
    */
   public static int serve(
       String bindAddress,

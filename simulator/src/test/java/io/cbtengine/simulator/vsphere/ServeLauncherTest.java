@@ -57,7 +57,8 @@ class ServeLauncherTest {
             dir.resolve("absent"),
             null,
             new PrintWriter(out, true),
-            new PrintWriter(err, true));
+            new PrintWriter(err, true),
+            () -> {});
     assertEquals(ServeLauncher.EXIT_USAGE, code);
     assertTrue(err.toString().contains("password file"), err.toString());
     assertTrue(err.toString().contains("no such file"), err.toString());
@@ -82,7 +83,8 @@ class ServeLauncherTest {
               file,
               null,
               new PrintWriter(out, true),
-              new PrintWriter(err, true));
+              new PrintWriter(err, true),
+              () -> {});
       assertEquals(ServeLauncher.EXIT_USAGE, code);
       assertTrue(
           err.toString()
