@@ -33,7 +33,7 @@ public abstract class LineTraceReader implements TraceReader {
   private final char[] chunk = new char[1 << 14];
   private int chunkPos;
   private int chunkEnd;
-  private final StringBuilder line = new StringBuilder();
+  private final StringBuilder lineBuffer = new StringBuilder();
   private boolean lineTooLong;
   private boolean afterCarriageReturn;
 
@@ -58,14 +58,14 @@ public abstract class LineTraceReader implements TraceReader {
    * there were more.
    */
   private String readLine() throws IOException {
-    line.setLength(0);
+    lineBuffer.setLength(0);
     lineTooLong = false;
     boolean any = false;
     while (true) {
       if (chunkPos == chunkEnd) {
         int n = lines.read(chunk, 0, chunk.length);
         if (n < 0) {
-          return any ? line.toString() : null;
+          return any ? lineBuffer.toString() : null;
         }
         chunkPos = 0;
         chunkEnd = n;
@@ -79,11 +79,11 @@ public abstract class LineTraceReader implements TraceReader {
       }
       if (c == '\n' || c == '\r') {
         afterCarriageReturn = c == '\r';
-        return line.toString();
+        return lineBuffer.toString();
       }
       any = true;
-      if (line.length() < MAX_LINE) {
-        line.append(c);
+      if (lineBuffer.length() < MAX_LINE) {
+        lineBuffer.append(c);
       } else {
         lineTooLong = true;
       }
