@@ -2,6 +2,7 @@ package io.cbtengine.simulator.report;
 
 import io.cbtengine.simulator.trace.SkipReason;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -138,6 +139,11 @@ public record SimulationReport(
    * The last line of a run: {@code verified: N backups, 0 missed writes}, a failure line, or, when
    * no write was replayed, a line saying that nothing was verified.
    */
+  /** {@code n} with thousands separators, as the report's table writes counts. */
+  private static String grouped(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
   public String verdict() {
     if (writesReplayed == 0 && complete()) {
       return "nothing verified: no write was replayed ("
@@ -146,11 +152,16 @@ public record SimulationReport(
               : "the workload has no write)");
     }
     if (verified()) {
-      return "verified: " + backups.size() + " backups, 0 missed writes";
+      return "verified: " + grouped(backups.size()) + " backups, 0 missed writes";
     }
-    String s = "FAILED: " + backups.size() + " backups, " + missedWrites + " missed writes";
+    String s =
+        "FAILED: "
+            + grouped(backups.size())
+            + " backups, "
+            + grouped(missedWrites)
+            + " missed writes";
     if (protocolViolations > 0) {
-      s += ", " + protocolViolations + " malformed replies";
+      s += ", " + grouped(protocolViolations) + " malformed replies";
     }
     return s;
   }

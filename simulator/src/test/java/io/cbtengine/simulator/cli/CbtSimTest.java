@@ -101,6 +101,14 @@ class CbtSimTest {
   }
 
   @Test
+  void run_thousandsOfBackups_verdictGroupsDigits() {
+    CliRunner r =
+        CliRunner.run("run", "--writes", "1200", "--snapshot-every", "1", "--no-heap-estimate");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("verified: 1,200 backups, 0 missed writes"), r.toString());
+  }
+
+  @Test
   void run_intervalWithBlankBeforeUnit_acceptedLikeSizes() {
     CliRunner r =
         CliRunner.run("run", "--writes", "100", "--snapshot-every", "30 s", "--no-heap-estimate");
