@@ -56,7 +56,7 @@ class JarLaunchTest {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES));
     assertEquals(0, p.exitValue(), out + err);
     String[] lines = out.strip().split("\\R");
-    assertTrue(lines[lines.length - 1].matches("verified: \\d+ backups, 0 missed writes"), out);
+    assertTrue(lines[lines.length - 1].matches("verified: [\\d,]+ backups, 0 missed writes"), out);
     assertTrue(!err.contains("IllegalAccess") && !err.contains("InaccessibleObject"), err);
   }
 
