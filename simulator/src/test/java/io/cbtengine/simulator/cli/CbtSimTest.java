@@ -37,7 +37,8 @@ class CbtSimTest {
     assertEquals(2, r.exitCode, r.toString());
     CliRunner def = CliRunner.run();
     assertEquals(0, def.exitCode, def.toString());
-    assertTrue(def.lastLine().matches("verified: [\\d,]+ backups, 0 missed writes"), def.toString());
+    assertTrue(
+        def.lastLine().matches("verified: [\\d,]+ backups, 0 missed writes"), def.toString());
     assertTrue(def.out.contains("synthetic workload (200000 writes"), def.toString());
     assertTrue(def.out.contains("(1 extended)"), def.toString());
   }
