@@ -75,17 +75,19 @@ class ServeCommandTest {
 
   @Test
   void serve_unreadablePasswordFile_exitTwo(@TempDir Path dir) {
-    CliRunner r =
-        CliRunner.run(
-            "serve",
-            "--port",
-            "0",
-            "--user",
-            "u",
-            "--password-file",
-            dir.resolve("absent").toString());
+    CliRunner r = serveOnAnyPort(dir.resolve("absent"));
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("password file"), r.toString());
+  }
+
+  /** {@code cbt-sim serve} on port 0 as user {@code u}, with the password file and more options. */
+  private static CliRunner serveOnAnyPort(Path passwordFile, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "serve", "--port", "0", "--user", "u", "--password-file", passwordFile.toString()));
+    args.addAll(List.of(more));
+    return CliRunner.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -94,19 +96,7 @@ class ServeCommandTest {
         Files.writeString(
             dir.resolve("t.csv"), "128166385295514663,hm,0,Write,0,4096,100\n".repeat(50));
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    CliRunner r =
-        CliRunner.run(
-            "serve",
-            "--port",
-            "0",
-            "--user",
-            "u",
-            "--password-file",
-            empty.toString(),
-            "--replay",
-            trace.toString(),
-            "--replay-rate",
-            "0");
+    CliRunner r = serveOnAnyPort(empty, "--replay", trace.toString(), "--replay-rate", "0");
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("first line is empty"), r.toString());
     assertTrue(!r.out.contains("replay"), "a server that did not start replayed: " + r);
