@@ -164,7 +164,9 @@ public final class Simulation {
           latestTime = Math.max(latestTime, event.timeNanos());
           if (nextRoundAt == Long.MIN_VALUE) {
             nextRoundAt = saturatingAdd(event.timeNanos(), config.snapshotEveryNanos());
-          } else if (latestTime >= nextRoundAt) {
+          } else if (latestTime >= nextRoundAt && nextRoundAt != Long.MAX_VALUE) {
+            // (A schedule saturated at the end of the clock has no next round: times read past it
+            // are capped there too, and would otherwise all be due.)
             // One round however far the clock jumped (traces have gaps, files their own epochs).
             due = true;
             long every = config.snapshotEveryNanos();

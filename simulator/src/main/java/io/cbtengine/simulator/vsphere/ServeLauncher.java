@@ -208,7 +208,8 @@ public final class ServeLauncher {
     // IPv4 in its four dotted parts only: the resolver reads 127.1 as 127.0.0.1 and 10 as 0.0.0.10.
     boolean ipv4 = isDottedQuad(address);
     // IPv6: hex digits, colons and dots only; anything else would reach the resolver.
-    boolean ipv6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
+    // It must start as Java's literal parser expects (a hex digit or a colon); '.:' would not.
+    boolean ipv6 = address.contains(":") && address.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
     if (!ipv4 && !ipv6) {
       throw new IllegalArgumentException(
           "--bind takes an IP address (IPv4 as four dotted numbers, or IPv6): bind=" + address);

@@ -138,7 +138,9 @@ class ServeLauncherTest {
     // Shorthand IPv4 that the resolver would read as another address, and out-of-range parts.
     // Also names with a colon, which the resolver would look up rather than parse.
     for (String shorthand :
-        new String[] {"127.1", "10", "127.0.0.01", "256.0.0.1", "1.2.3.4.", "zz:zz", "host:name"}) {
+        new String[] {
+          "127.1", "10", "127.0.0.01", "256.0.0.1", "1.2.3.4.", "zz:zz", "host:name", ".:", ".1:2"
+        }) {
       IllegalArgumentException s =
           assertThrows(
               IllegalArgumentException.class,
