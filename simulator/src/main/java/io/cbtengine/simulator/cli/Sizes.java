@@ -18,25 +18,15 @@ final class Sizes {
   }
 
   private static long parseBytes(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    int i = 0;
-    while (i < t.length() && isAsciiDigit(t.charAt(i))) {
-      i++;
-    }
-    if (i == 0) {
-      throw new IllegalArgumentException("not a size: '" + text + "' (e.g. 4096, 64k, 2g)");
-    }
-    long value;
-    try {
-      value = Long.parseLong(t.substring(0, i));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("size too large: '" + text + "'");
-    }
-    String unit = t.substring(i).trim();
-    if (unit.startsWith(".") || unit.startsWith(",")) {
-      throw new IllegalArgumentException(
-          "sizes are whole numbers: '" + text + "' (e.g. 4608 or 4608b, not 4.5k)");
-    }
+    NumberAndUnit n =
+        split(
+            text,
+            "a size",
+            "e.g. 4096, 64k, 2g",
+            "sizes are whole numbers",
+            "4608 or 4608b, not 4.5k");
+    long value = n.value();
+    String unit = n.unit();
     long scale =
         switch (unit) {
           case "", "b" -> 1L;
@@ -55,6 +45,41 @@ final class Sizes {
       throw new IllegalArgumentException("size too large: '" + text + "'");
     }
     return value * scale;
+  }
+
+  private record NumberAndUnit(long value, String unit) {}
+
+  /**
+   * Splits {@code text} (trimmed, lower case) into its leading ASCII digits and the unit after them
+   * (trimmed), refusing what is not a whole number in words naming the {@code noun} ("a size").
+   */
+  private static NumberAndUnit split(
+      String text, String noun, String forms, String wholeNumbers, String wholeExample) {
+    String kind = noun.substring(noun.indexOf(' ') + 1);
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < t.length() && isAsciiDigit(t.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalArgumentException("not " + noun + ": '" + text + "' (" + forms + ")");
+    }
+    long value;
+    try {
+      value = Long.parseLong(t.substring(0, i));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(kind + " too large: '" + text + "'");
+    }
+    String unit = t.substring(i).trim();
+    if (unit.startsWith(",") || unit.startsWith("_")) {
+      throw new IllegalArgumentException(
+          "write the number without separators: '" + text + "' (e.g. 10000, not 10,000)");
+    }
+    if (unit.startsWith(".")) {
+      throw new IllegalArgumentException(
+          wholeNumbers + ": '" + text + "' (e.g. " + wholeExample + ")");
+    }
+    return new NumberAndUnit(value, unit);
   }
 
   /** Only 0-9: {@code Character.isDigit} also accepts other scripts' digits. */
@@ -85,30 +110,15 @@ final class Sizes {
   }
 
   private static Interval parseInterval(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    int i = 0;
-    while (i < t.length() && isAsciiDigit(t.charAt(i))) {
-      i++;
-    }
-    if (i == 0) {
-      throw new IllegalArgumentException(
-          "not an interval: '" + text + "' (a number of writes, or a time such as 30s)");
-    }
-    long value;
-    try {
-      value = Long.parseLong(t.substring(0, i));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("interval too large: '" + text + "'");
-    }
-    String unit = t.substring(i).trim();
-    if (unit.startsWith(",") || unit.startsWith("_")) {
-      throw new IllegalArgumentException(
-          "write the number without separators: '" + text + "' (e.g. 10000, not 10,000)");
-    }
-    if (unit.startsWith(".")) {
-      throw new IllegalArgumentException(
-          "intervals are whole numbers: '" + text + "' (e.g. 500ms, not 0.5s)");
-    }
+    NumberAndUnit n =
+        split(
+            text,
+            "an interval",
+            "a number of writes, or a time such as 30s",
+            "intervals are whole numbers",
+            "500ms, not 0.5s");
+    long value = n.value();
+    String unit = n.unit();
     long nanosPerUnit =
         switch (unit) {
           case "", "w", "writes" -> 0;

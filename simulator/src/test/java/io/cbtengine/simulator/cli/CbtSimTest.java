@@ -175,6 +175,8 @@ class CbtSimTest {
     // Decimals, a junk unit after a zero, and digits of other scripts each get their own words.
     CliRunner commas = CliRunner.run("run", "--snapshot-every", "10,000");
     assertTrue(commas.err.contains("without separators: '10,000'"), commas.toString());
+    CliRunner sizeCommas = CliRunner.run("run", "--block-size", "65,536");
+    assertTrue(sizeCommas.err.contains("without separators: '65,536'"), sizeCommas.toString());
     CliRunner tera = CliRunner.run("run", "--block-size", "1t");
     assertTrue(tera.err.contains("--block-size: size too large: '1t'"), tera.toString());
     CliRunner format = CliRunner.run("replay", "--format", "foo", "x.csv");
