@@ -344,6 +344,10 @@ public final class DenseEpochBitmap {
       } else {
         container = new ArrayContainer(toValues(words, cardinality));
       }
+      // Each container is run-optimized as it is built, so that this work is paced with the rest
+      // (run-optimizing the containers of 10^6 random blocks at the end took 0.65 to 1 ms in one
+      // go, on the freezer thread, preempting whichever writer shared its CPU).
+      container = container.runOptimize();
       int chunk = pair >>> (BlockSet.CHUNK_SHIFT - 16);
       RoaringBitmap bitmap = out[chunk];
       if (bitmap == null) {
@@ -353,11 +357,6 @@ public final class DenseEpochBitmap {
       bitmap.append((char) pair, container);
       if (paced.getAsBoolean()) {
         LockSupport.parkNanos(PACING_PAUSE_NANOS);
-      }
-    }
-    for (RoaringBitmap bitmap : out) {
-      if (bitmap != null) {
-        bitmap.runOptimize();
       }
     }
     return BlockSet.of(out);
