@@ -118,7 +118,8 @@ public final class Simulation {
                   + spec.capacity()
                   + " (from --disk-size if given, else from the trace's highest write), block size="
                   + config.diskOptions().blockSize()
-                  + " (a larger --block-size tracks larger disks): "
+                  + " (a larger --block-size, up to 64m, tracks larger disks; no block size"
+                  + " tracks more than 2^60 bytes): "
                   + e.getMessage(),
               e);
         }

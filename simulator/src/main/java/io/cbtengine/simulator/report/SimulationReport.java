@@ -135,20 +135,21 @@ public record SimulationReport(
         : (double) engineHeapBytes / trackedBlocks;
   }
 
-  /**
-   * The last line of a run: {@code verified: N backups, 0 missed writes}, a failure line, or, when
-   * no write was replayed, a line saying that nothing was verified.
-   */
   /** {@code n} with thousands separators, as the report's table writes counts. */
   private static String grouped(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
+  /**
+   * The last line of a run: {@code verified: N backups, 0 missed writes}, a failure line, or, when
+   * no write was replayed, a line saying that nothing was verified. The nouns stay plural for N =
+   * 1, so that scripts match one pattern.
+   */
   public String verdict() {
     if (writesReplayed == 0 && complete()) {
       return "nothing verified: no write was replayed ("
           + (skippedTotal() > 0
-              ? skippedTotal() + " records skipped, counted by reason above)"
+              ? grouped(skippedTotal()) + " records skipped, counted by reason above)"
               : "the workload has no write)");
     }
     if (verified()) {

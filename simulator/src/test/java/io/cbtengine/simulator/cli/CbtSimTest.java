@@ -414,6 +414,14 @@ class CbtSimTest {
     String report = Files.readString(json);
     assertTrue(report.contains("\"verified\": false"), report);
 
+    // Counts are grouped as everywhere else in the report.
+    Path many = dir.resolve("many-far.csv");
+    Files.writeString(many, "1538323200,100000,8,1,7\n".repeat(1500));
+    CliRunner thousands = CliRunner.run("replay", "--disk-size", "1m", many.toString());
+    assertEquals(
+        "nothing verified: no write was replayed (1,500 records skipped, counted by reason above)",
+        thousands.lastLine());
+
     // Reads only: nothing skipped, and nothing to verify.
     Path reads = dir.resolve("reads.csv");
     Files.writeString(reads, "1538323200,8,8,0,7\n1538323201,16,8,0,7\n");

@@ -241,6 +241,27 @@ class TraceReadersTest {
     assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.ZERO_SIZE, SkipReason.TRUNCATED);
   }
 
+  /**
+   * VSCSI's lba and timestamp are unsigned 64-bit fields: a timestamp of 2^63 µs or more is a late
+   * write, capped at the end of the clock, not a "negative offset or size"; an lba whose offset
+   * passes 2^63 bytes is malformed.
+   */
+  @Test
+  void vscsi_unsignedFieldsBeyondSignedRange_lateWriteKeptHugeLbaMalformed() throws IOException {
+    Path p = dir.resolve("vm2.vscsi");
+    ByteBuffer all = ByteBuffer.allocate(32 * 3);
+    all.put(vscsiRecord(0x2a, 4096, 7, -1L));
+    all.put(vscsiRecord(0x2a, 4096, -8L, 5));
+    all.put(vscsiRecord(0x2a, 4096, Long.MAX_VALUE / 512 + 1, 6));
+    Files.write(p, all.array());
+    assertEquals(
+        List.of(new TraceWrite("vm2", 7 * 512, 4096, Long.MAX_VALUE, 0)),
+        readAll(TraceFormat.VSCSI, p));
+    TraceCounters c = count(TraceFormat.VSCSI, p);
+    assertEquals(2, c.skipped(SkipReason.MALFORMED), "both huge lbas are malformed");
+    assertEquals(0, c.skipped(SkipReason.NEGATIVE));
+  }
+
   @Test
   void strict_badLine_errorNamesFileAndLine() throws IOException {
     Path p = text("strict.csv", "1538323200,4247200,128,1,1058", "1538323200,42,0,1,1058");

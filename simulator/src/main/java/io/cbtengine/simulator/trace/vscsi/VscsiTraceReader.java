@@ -75,8 +75,13 @@ public final class VscsiTraceReader implements TraceReader {
         skip(SkipReason.UNKNOWN_OPCODE, "scsi command 0x" + Integer.toHexString(cmd));
         continue;
       }
-      if (lba < 0 || lba > Long.MAX_VALUE / 512 || micros < 0) {
-        skip(SkipReason.NEGATIVE, "lba=" + lba + ", timestamp=" + micros);
+      // Both fields are unsigned. An lba of 2^54 sectors or more puts the offset past 2^63 bytes,
+      // which no disk reaches: malformed, as an offset past the end of the clock is in the text
+      // formats. A timestamp of 2^63 µs or more is capped at the end of the clock below.
+      if (lba < 0 || lba > Long.MAX_VALUE / 512) {
+        skip(
+            SkipReason.MALFORMED,
+            "lba=" + Long.toUnsignedString(lba) + " sectors puts the offset past 2^63 bytes");
         continue;
       }
       if (length == 0) {
@@ -88,7 +93,7 @@ public final class VscsiTraceReader implements TraceReader {
         continue;
       }
       counters.countWrite();
-      long nanos = micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+      long nanos = micros < 0 || micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
       return new TraceWrite(device, lba * 512, length, nanos, index);
     }
     return null;
