@@ -78,6 +78,22 @@ class TraceReadersTest {
     assertEquals(8, c.requests());
   }
 
+  /**
+   * Host names may hold '_', which also joins host and disk into the device name: disk "y_1" of
+   * host "x" would have become disk 1 of host "x_y". A disk number must be digits.
+   */
+  @Test
+  void msr_diskNumberNotDigits_malformedSoDevicesCannotMerge() throws IOException {
+    Path p =
+        text(
+            "merge.csv",
+            "128166385295514663,x_y,1,Write,4096,4096,2833",
+            "128166385295514663,x,y_1,Write,8192,4096,2833",
+            "128166385295514663,x,-1,Write,8192,4096,2833");
+    assertEquals(List.of(new TraceWrite("x_y_1", 4096, 4096, 0, 1)), readAll(TraceFormat.MSR, p));
+    assertEquals(2, count(TraceFormat.MSR, p).skipped(SkipReason.MALFORMED));
+  }
+
   @Test
   void lines_overlongOrWithAnyLineBreak_overlongSkippedOthersRead() throws IOException {
     // A line far past the limit is skipped as malformed, not held whole; \r\n, \r and \n all end

@@ -15,7 +15,7 @@ import java.io.InputStream;
  *
  * <p>The timestamp is a Windows FILETIME (100 ns ticks since 1601); times are reported relative to
  * the first record. Offset and size are bytes. The device is {@code hostname_disk}, e.g. {@code
- * hm_0}. Not thread-safe.
+ * hm_0}; a disk number that is not digits makes the line malformed. Not thread-safe.
  */
 public final class MsrCambridgeTraceReader extends LineTraceReader {
   private long firstTicks = Long.MIN_VALUE;
@@ -41,7 +41,9 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
     }
     long offset = parseLong(f[4]);
     long size = parseLong(f[5]);
-    if (f[1].isEmpty() || f[2].isEmpty()) {
+    // The disk number must be digits: the device name joins host and disk with '_', which host
+    // names may hold too, so a disk number "y_1" on host "x" would merge with disk 1 of "x_y".
+    if (f[1].isEmpty() || !isDiskNumber(f[2])) {
       throw Skip.MALFORMED;
     }
     checkRequest(offset, size);
@@ -54,6 +56,18 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
     }
     long nanos = (ticks - firstTicks) * 100;
     return new TraceWrite(f[1] + "_" + f[2], offset, size, nanos, lineNumber());
+  }
+
+  private static boolean isDiskNumber(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
