@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,10 @@ public final class TraceWorkload implements Workload {
 
     // First pass: the disks in order of first write, and the furthest byte written on each.
     Map<String, Long> ends = new LinkedHashMap<>();
+    // Which device of which format each disk id came from: two devices must not share a disk.
+    Map<String, TraceWrite> firstWriteOf = new HashMap<>();
+    Map<String, Integer> fileOf = new HashMap<>();
+    String conflict = null;
     long writes = 0;
     scan:
     for (int i = 0; i < files.size(); i++) {
@@ -107,7 +112,28 @@ public final class TraceWorkload implements Workload {
           if (end < 0 || (diskSize > 0 && end > diskSize)) {
             continue;
           }
-          ends.merge(DiskNames.diskId(formats.get(i), w.device()), end, Math::max);
+          String id = DiskNames.diskId(formats.get(i), w.device());
+          TraceWrite first = firstWriteOf.putIfAbsent(id, w);
+          if (first == null) {
+            fileOf.put(id, i);
+          } else if (!first.device().equals(w.device())
+              || formats.get(fileOf.get(id)) != formats.get(i)) {
+            conflict =
+                "devices '"
+                    + first.device()
+                    + "' ("
+                    + files.get(fileOf.get(id))
+                    + ") and '"
+                    + w.device()
+                    + "' ("
+                    + files.get(i)
+                    + ") would both become disk "
+                    + id
+                    + " (characters other than letters, digits, '.', '_' and '-' become '_', and"
+                    + " disk ids are cut to 128 characters); rename one of them in its trace";
+            break scan;
+          }
+          ends.merge(id, end, Math::max);
           writes++;
           if (maxWrites > 0 && writes >= maxWrites) {
             break scan;
@@ -118,6 +144,9 @@ public final class TraceWorkload implements Workload {
       } catch (IOException e) {
         throw new IOException("cannot read " + files.get(i) + ": " + TraceInput.describe(e), e);
       }
+    }
+    if (conflict != null) {
+      throw new IOException(conflict);
     }
     List<DiskSpec> disks = new ArrayList<>();
     for (Map.Entry<String, Long> e : ends.entrySet()) {

@@ -1,6 +1,7 @@
 package io.cbtengine.simulator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -327,6 +328,29 @@ class CbtSimTest {
     CliRunner c = CliRunner.run("replay", "--snapshot-every", "1h", capped.toString());
     assertEquals(0, c.exitCode, c.toString());
     assertTrue(c.out.contains("verified: 1 backups"), c.toString());
+  }
+
+  /**
+   * Two devices whose names differ only in characters a disk id cannot hold would share one disk:
+   * the run stops with exit code 2 and names both devices and their files.
+   */
+  @Test
+  void replay_twoDevicesOneDiskId_exitTwoNamesBoth() throws IOException {
+    Path a = dir.resolve("a.csv");
+    Files.writeString(a, "128166385295514663,a b,0,Write,4096,4096,2833\n");
+    Path b = dir.resolve("b.csv");
+    Files.writeString(b, "128166385295514663,a_b,0,Write,8192,4096,2833\n");
+    CliRunner r = CliRunner.run("replay", "--format", "msr", a.toString(), b.toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("'a b_0'") && r.err.contains("'a_b_0'"), r.toString());
+    assertTrue(r.err.contains("msr-a_b_0"), r.toString());
+    assertFalse(r.err.contains("cannot read"), "both files were read: " + r);
+
+    // The same device in two files is one disk, as before.
+    Path c = dir.resolve("c.csv");
+    Files.writeString(c, "128166385295514700,a_b,0,Write,0,4096,2833\n");
+    CliRunner same = CliRunner.run("replay", "--format", "msr", b.toString(), c.toString());
+    assertEquals(0, same.exitCode, same.toString());
   }
 
   @Test
