@@ -125,12 +125,28 @@ public final class VsphereJsonServer implements AutoCloseable {
             },
             new ThreadPoolExecutor.CallerRunsPolicy());
 
+    disableNagleUnlessConfigured();
     HttpServer http = HttpServer.create(address, 128);
     VsphereJsonServer server = new VsphereJsonServer(config, http, pool);
     http.setExecutor(pool);
     http.createContext("/", server::handle);
     http.start();
     return server;
+  }
+
+  /** The JDK's system property that turns on TCP_NODELAY for its HTTP server's connections. */
+  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+  /**
+   * The JDK's HTTP server leaves Nagle's algorithm on unless {@value #NODELAY_PROPERTY} is true:
+   * every reply on a reused (keep-alive) connection then waited for the client's delayed ACK, about
+   * 40 ms (20 requests on one curl connection: 0.84 s, against 0.03 s with the property). Sets the
+   * property unless the user gave it; the JDK reads it once, when its first HTTP server starts.
+   */
+  static void disableNagleUnlessConfigured() {
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
   }
 
   /** The port the server listens on (the chosen one when configured with port 0). */

@@ -299,7 +299,8 @@ class TraceReadersTest {
     try (TraceReader r = TraceFormat.VSCSI.open(p, true)) {
       r.next();
       TraceFormatException e = assertThrows(TraceFormatException.class, r::next);
-      assertTrue(e.getMessage().contains("t.vscsi, record 1"), e.getMessage());
+      // Records count from 1, as text lines do; the byte offset is that of the record's start.
+      assertTrue(e.getMessage().contains("t.vscsi, record 2 (byte offset 32)"), e.getMessage());
       assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
   }

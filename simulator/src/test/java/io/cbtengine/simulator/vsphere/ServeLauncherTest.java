@@ -45,6 +45,21 @@ class ServeLauncherTest {
     }
   }
 
+  /**
+   * A started server has asked the JDK for TCP_NODELAY: without it, every reply on a keep-alive
+   * connection waited about 40 ms for the client's delayed ACK. (The JDK reads the property once;
+   * the delay itself is timing and not asserted here.)
+   */
+  @Test
+  void start_anyServer_nodelayPropertySet(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
+    try (VsphereJsonServer server =
+        ServeLauncher.start(
+            "127.0.0.1", 0, "backup", file, null, new PrintWriter(new StringWriter(), true))) {
+      assertEquals("true", System.getProperty(VsphereJsonServer.NODELAY_PROPERTY));
+    }
+  }
+
   @Test
   void serve_missingPasswordFile_exitsWithUsageCode(@TempDir Path dir) {
     StringWriter out = new StringWriter();

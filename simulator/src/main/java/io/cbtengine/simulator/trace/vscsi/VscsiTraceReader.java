@@ -106,7 +106,7 @@ public final class VscsiTraceReader implements TraceReader {
               + " trace "
               + name
               + ", record "
-              + index
+              + (index + 1)
               + " (byte offset "
               + index * RECORD_BYTES
               + "): "
