@@ -9,6 +9,6 @@ package io.cbtengine.simulator.trace;
  * @param length the number of bytes written, positive
  * @param timeNanos the trace timestamp in nanoseconds since the trace's own epoch; not necessarily
  *     increasing
- * @param position the line number (text formats, from 1) or record index (binary formats, from 0)
+ * @param position the line number (text formats) or record number (binary formats), from 1
  */
 public record TraceWrite(String device, long offset, long length, long timeNanos, long position) {}

@@ -94,6 +94,32 @@ class TraceReadersTest {
     assertEquals(2, count(TraceFormat.MSR, p).skipped(SkipReason.MALFORMED));
   }
 
+  /**
+   * MSR times are 100 ns ticks after the first record: 2^62 ticks is past the end of the clock in
+   * nanoseconds and is capped there (it wrapped to 0, so a time schedule saw no time pass), as is a
+   * difference that overflows the subtraction itself.
+   */
+  @Test
+  void msr_ticksPastTheClock_cappedNotWrapped() throws IOException {
+    Path p =
+        text(
+            "late.csv",
+            "0,hm,0,Write,0,4096,1",
+            "4611686018427387904,hm,0,Write,4096,4096,1",
+            "92233720368547758,hm,0,Write,8192,4096,1");
+    List<TraceWrite> writes = readAll(TraceFormat.MSR, p);
+    assertEquals(
+        List.of(0L, Long.MAX_VALUE, 9223372036854775800L),
+        writes.stream().map(TraceWrite::timeNanos).toList());
+
+    Path q =
+        text(
+            "wide.csv",
+            "-9223372036854775808,hm,0,Write,0,4096,1",
+            "9223372036854775807,hm,0,Write,4096,4096,1");
+    assertEquals(Long.MAX_VALUE, readAll(TraceFormat.MSR, q).get(1).timeNanos());
+  }
+
   @Test
   void lines_overlongOrWithAnyLineBreak_overlongSkippedOthersRead() throws IOException {
     // A line far past the limit is skipped as malformed, not held whole; \r\n, \r and \n all end
@@ -250,8 +276,8 @@ class TraceReadersTest {
     Files.write(p, all.array());
     assertEquals(
         List.of(
-            new TraceWrite("vm1", 7 * 512, 4096, 1_000_000, 0),
-            new TraceWrite("vm1", 16 * 512, 8192, 1_004_000, 4)),
+            new TraceWrite("vm1", 7 * 512, 4096, 1_000_000, 1),
+            new TraceWrite("vm1", 16 * 512, 8192, 1_004_000, 5)),
         readAll(TraceFormat.VSCSI, p));
     TraceCounters c = count(TraceFormat.VSCSI, p);
     assertCounts(c, 1, SkipReason.UNKNOWN_OPCODE, SkipReason.ZERO_SIZE, SkipReason.TRUNCATED);
@@ -271,7 +297,7 @@ class TraceReadersTest {
     all.put(vscsiRecord(0x2a, 4096, Long.MAX_VALUE / 512 + 1, 6));
     Files.write(p, all.array());
     assertEquals(
-        List.of(new TraceWrite("vm2", 7 * 512, 4096, Long.MAX_VALUE, 0)),
+        List.of(new TraceWrite("vm2", 7 * 512, 4096, Long.MAX_VALUE, 1)),
         readAll(TraceFormat.VSCSI, p));
     TraceCounters c = count(TraceFormat.VSCSI, p);
     assertEquals(2, c.skipped(SkipReason.MALFORMED), "both huge lbas are malformed");

@@ -18,7 +18,8 @@ import java.io.InputStream;
  * hm_0}; a disk number that is not digits makes the line malformed. Not thread-safe.
  */
 public final class MsrCambridgeTraceReader extends LineTraceReader {
-  private long firstTicks = Long.MIN_VALUE;
+  private long firstTicks;
+  private boolean seenFirst;
 
   public MsrCambridgeTraceReader(InputStream in, String name, boolean strict) {
     super(in, name, strict);
@@ -47,15 +48,33 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
       throw Skip.MALFORMED;
     }
     checkRequest(offset, size);
-    if (firstTicks == Long.MIN_VALUE) {
+    if (!seenFirst) {
       firstTicks = ticks;
+      seenFirst = true;
     }
     if (!write) {
       counters().countRead();
       return null;
     }
-    long nanos = (ticks - firstTicks) * 100;
+    long nanos = ticksToNanos(ticks - firstTicks, ticks < firstTicks);
     return new TraceWrite(f[1] + "_" + f[2], offset, size, nanos, lineNumber());
+  }
+
+  /**
+   * {@code delta} 100 ns ticks in nanoseconds, saturated at the ends of the clock (as every reader
+   * caps times); {@code earlier} tells the sign when the subtraction itself overflowed.
+   */
+  static long ticksToNanos(long delta, boolean earlier) {
+    if (earlier != (delta < 0) && delta != 0) {
+      return earlier ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    if (delta > Long.MAX_VALUE / 100) {
+      return Long.MAX_VALUE;
+    }
+    if (delta < Long.MIN_VALUE / 100) {
+      return Long.MIN_VALUE;
+    }
+    return delta * 100;
   }
 
   private static boolean isDiskNumber(String s) {

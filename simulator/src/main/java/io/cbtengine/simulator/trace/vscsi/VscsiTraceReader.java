@@ -94,7 +94,7 @@ public final class VscsiTraceReader implements TraceReader {
       }
       counters.countWrite();
       long nanos = micros < 0 || micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
-      return new TraceWrite(device, lba * 512, length, nanos, index);
+      return new TraceWrite(device, lba * 512, length, nanos, index + 1);
     }
     return null;
   }
