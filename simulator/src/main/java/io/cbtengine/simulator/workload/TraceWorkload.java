@@ -98,9 +98,9 @@ public final class TraceWorkload implements Workload {
 
     // First pass: the disks in order of first write, and the furthest byte written on each.
     Map<String, Long> ends = new LinkedHashMap<>();
-    // Which device of which format each disk id came from: two devices must not share a disk.
-    Map<String, TraceWrite> firstWriteOf = new HashMap<>();
-    Map<String, Integer> fileOf = new HashMap<>();
+    // The device (and its first file) each disk id came from: two devices must not share a disk.
+    // The id starts with the format's own prefix, so only devices of one format can collide.
+    Map<String, DeviceSource> sources = new HashMap<>();
     String conflict = null;
     long writes = 0;
     scan:
@@ -113,16 +113,15 @@ public final class TraceWorkload implements Workload {
             continue;
           }
           String id = DiskNames.diskId(formats.get(i), w.device());
-          TraceWrite first = firstWriteOf.putIfAbsent(id, w);
+          DeviceSource first = sources.get(id);
           if (first == null) {
-            fileOf.put(id, i);
-          } else if (!first.device().equals(w.device())
-              || formats.get(fileOf.get(id)) != formats.get(i)) {
+            sources.put(id, new DeviceSource(w.device(), i));
+          } else if (!first.device().equals(w.device())) {
             conflict =
                 "devices '"
                     + first.device()
                     + "' ("
-                    + files.get(fileOf.get(id))
+                    + files.get(first.file())
                     + ") and '"
                     + w.device()
                     + "' ("
@@ -276,4 +275,7 @@ public final class TraceWorkload implements Workload {
       reader = null;
     }
   }
+
+  /** The device a disk id was first seen for, and the index of the file it was seen in. */
+  private record DeviceSource(String device, int file) {}
 }

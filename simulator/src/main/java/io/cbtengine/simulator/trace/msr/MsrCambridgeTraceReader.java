@@ -56,25 +56,14 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
       counters().countRead();
       return null;
     }
-    long nanos = ticksToNanos(ticks - firstTicks, ticks < firstTicks);
+    // 100 ns ticks after the first record, saturated at the ends of the clock.
+    long nanos;
+    try {
+      nanos = Math.multiplyExact(Math.subtractExact(ticks, firstTicks), 100);
+    } catch (ArithmeticException e) {
+      nanos = ticks < firstTicks ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
     return new TraceWrite(f[1] + "_" + f[2], offset, size, nanos, lineNumber());
-  }
-
-  /**
-   * {@code delta} 100 ns ticks in nanoseconds, saturated at the ends of the clock (as every reader
-   * caps times); {@code earlier} tells the sign when the subtraction itself overflowed.
-   */
-  static long ticksToNanos(long delta, boolean earlier) {
-    if (earlier != (delta < 0) && delta != 0) {
-      return earlier ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    if (delta > Long.MAX_VALUE / 100) {
-      return Long.MAX_VALUE;
-    }
-    if (delta < Long.MIN_VALUE / 100) {
-      return Long.MIN_VALUE;
-    }
-    return delta * 100;
   }
 
   private static boolean isDiskNumber(String s) {
