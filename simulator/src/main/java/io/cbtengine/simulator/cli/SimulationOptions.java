@@ -1,5 +1,6 @@
 package io.cbtengine.simulator.cli;
 
+import io.cbtengine.api.DiskOptions;
 import io.cbtengine.api.InvalidArgumentException;
 import io.cbtengine.simulator.SimulationConfig;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class SimulationOptions {
       int block =
           blockSize == null
               ? 0
-              : toInt("--block-size", blockSize, Sizes.parseBytes("--block-size", blockSize));
+              : blockSize("--block-size", blockSize, Sizes.parseBytes("--block-size", blockSize));
       long window =
           maxWindowBytes == null ? 0 : Sizes.parseBytes("--max-window-bytes", maxWindowBytes);
       if (maxExtentsPerReply != null && maxExtentsPerReply < 1) {
@@ -126,10 +127,21 @@ public final class SimulationOptions {
     };
   }
 
-  private static int toInt(String option, String text, long value) {
-    if (value > Integer.MAX_VALUE) {
+  /**
+   * A block size the engine accepts, checked here so that the message quotes the option's text as
+   * the user wrote it, in the same words for every bad value.
+   */
+  private static int blockSize(String option, String text, long value) {
+    if (value < DiskOptions.MIN_BLOCK_SIZE
+        || value > DiskOptions.MAX_BLOCK_SIZE
+        || Long.bitCount(value) != 1) {
       throw new IllegalArgumentException(
-          option + ": size too large: '" + text + "' (" + value + " bytes; at most 64m here)");
+          option
+              + ": must be a power of two from 512 to 64m: '"
+              + text
+              + "' ("
+              + value
+              + " bytes)");
     }
     return (int) value;
   }

@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -123,7 +126,7 @@ public abstract class LineTraceReader implements TraceReader {
                   + skip.reason.label()
                   + ": "
                   + (lineTooLong ? "longer than " + MAX_LINE + " characters: " : "")
-                  + clip(line));
+                  + clip(display(line)));
         }
         counters.countSkip(skip.reason);
       }
@@ -153,6 +156,44 @@ public abstract class LineTraceReader implements TraceReader {
 
   private static String clip(String line) {
     return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+  }
+
+  /**
+   * A line as read (one char per byte) made readable in a message: its bytes decoded as UTF-8 if
+   * they are valid UTF-8, else as they are with every byte above 0x7F written {@code \xNN}; in both
+   * cases a character that would not show (a control or format character, such as a byte-order mark
+   * inside the file) is written {@code <U+NNNN>}.
+   */
+  static String display(String latin1) {
+    byte[] bytes = latin1.getBytes(StandardCharsets.ISO_8859_1);
+    String text;
+    boolean utf8;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+      utf8 = true;
+    } catch (CharacterCodingException e) {
+      text = latin1;
+      utf8 = false;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!utf8 && c > 0x7F) {
+        out.append(String.format("\\x%02X", (int) c));
+      } else if (c != '\t'
+          && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+        out.append(String.format("<U+%04X>", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   // Parsing helpers shared by the formats.

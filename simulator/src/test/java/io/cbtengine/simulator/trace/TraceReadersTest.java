@@ -317,6 +317,44 @@ class TraceReadersTest {
   }
 
   @Test
+  void strict_lineWithBomOrOtherBytes_shownReadably() throws IOException {
+    // Two files concatenated leave a byte-order mark at the start of a later line; it must show
+    // as what it is, not as the three characters its bytes are in ISO-8859-1.
+    String good = "1538323200,4247200,128,1,1058";
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    assertEquals(
+        "line 2: malformed: <U+FEFF>" + good,
+        strictError(concat(good + "\n", bom, good + "\n")).replaceAll("^.*(line 2)", "$1"));
+    // Valid UTF-8 shows as text; bytes that are not UTF-8 show as \xNN; controls as <U+NNNN>.
+    assertTrue(
+        strictError(concat(good + "\n", "caf\u00E9\u0001,1".getBytes(StandardCharsets.UTF_8), "\n"))
+            .endsWith(": caf\u00E9<U+0001>,1"));
+    assertTrue(
+        strictError(concat(good + "\n", new byte[] {'x', (byte) 0xE9, 'y'}, "\n"))
+            .endsWith(": x\\xE9y"));
+  }
+
+  private static byte[] concat(String head, byte[] middle, String tail) {
+    byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] t = tail.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = new byte[h.length + middle.length + t.length];
+    System.arraycopy(h, 0, all, 0, h.length);
+    System.arraycopy(middle, 0, all, h.length, middle.length);
+    System.arraycopy(t, 0, all, h.length + middle.length, t.length);
+    return all;
+  }
+
+  /** The message of a Tencent trace's strict reading that fails on its second line. */
+  private String strictError(byte[] content) throws IOException {
+    Path p = dir.resolve("mixed.csv");
+    Files.write(p, content);
+    try (TraceReader r = TraceFormat.TENCENT.open(p, true)) {
+      r.next();
+      return assertThrows(TraceFormatException.class, r::next).getMessage();
+    }
+  }
+
+  @Test
   void strict_truncatedBinaryRecord_errorNamesRecord() throws IOException {
     Path p = dir.resolve("t.vscsi");
     byte[] data = new byte[32 + 5];
