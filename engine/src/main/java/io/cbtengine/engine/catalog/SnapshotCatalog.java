@@ -1,11 +1,16 @@
 package io.cbtengine.engine.catalog;
 
+import io.cbtengine.api.InvalidStateException;
 import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
@@ -17,7 +22,8 @@ import net.openhft.chronicle.map.ChronicleMap;
  * CatalogRecords}.
  *
  * <p>Thread-safety: every method may be called concurrently; Chronicle Map locks per segment.
- * Callers serialise the updates of one disk (they hold the disk's lock).
+ * Callers serialise the updates of one disk (they hold the disk's lock). {@link #close} waits for
+ * the calls running on the map; any call after it throws {@link InvalidStateException}.
  */
 public final class SnapshotCatalog implements AutoCloseable {
   static {
@@ -29,6 +35,8 @@ public final class SnapshotCatalog implements AutoCloseable {
   private static final String SNAPSHOT_PREFIX = "s/";
 
   private final ChronicleMap<String, byte[]> map;
+  private final ReadWriteLock closing = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private SnapshotCatalog(ChronicleMap<String, byte[]> map) {
     this.map = map;
@@ -50,56 +58,89 @@ public final class SnapshotCatalog implements AutoCloseable {
         .averageKeySize(64)
         .averageValueSize(CatalogRecords.DISK_RECORD_BYTES)
         .entries(Math.max(1024, n))
-        .maxBloatFactor(64);
+        .maxBloatFactor(64)
+        // The engine closes the map itself. Chronicle's own exit hook would close it at JVM
+        // shutdown under whatever still runs, an embedder's shutdown hook included (which then
+        // got Chronicle's exception in place of a snapshot). The catalog is rebuilt at every open,
+        // so a map left unclosed by a killed process costs nothing.
+        .skipCloseOnExitHook(true);
   }
 
   public void putDisk(String diskId, DiskRecord record) {
-    map.put(DISK_PREFIX + diskId, record.encode());
+    guarded(() -> map.put(DISK_PREFIX + diskId, record.encode()));
   }
 
   /** The disk's record; empty if absent or unreadable. */
   public Optional<DiskRecord> disk(String diskId) {
-    return Optional.ofNullable(DiskRecord.decode(map.get(DISK_PREFIX + diskId)));
+    return Optional.ofNullable(DiskRecord.decode(guarded(() -> map.get(DISK_PREFIX + diskId))));
   }
 
   public void removeDisk(String diskId) {
-    map.remove(DISK_PREFIX + diskId);
+    guarded(() -> map.remove(DISK_PREFIX + diskId));
   }
 
   public void putSnapshot(String diskId, String snapshotId, SnapshotRecord record) {
-    map.put(snapshotKey(diskId, snapshotId), record.encode());
+    guarded(() -> map.put(snapshotKey(diskId, snapshotId), record.encode()));
   }
 
   /** The snapshot's boundary; empty if absent or unreadable. */
   public Optional<SnapshotRecord> snapshot(String diskId, String snapshotId) {
-    return Optional.ofNullable(SnapshotRecord.decode(map.get(snapshotKey(diskId, snapshotId))));
+    return Optional.ofNullable(
+        SnapshotRecord.decode(guarded(() -> map.get(snapshotKey(diskId, snapshotId)))));
   }
 
   public boolean removeSnapshot(String diskId, String snapshotId) {
-    return map.remove(snapshotKey(diskId, snapshotId)) != null;
+    return guarded(() -> map.remove(snapshotKey(diskId, snapshotId))) != null;
   }
 
   /** Removes every snapshot record of the disk. */
   public void removeSnapshotsOf(String diskId) {
     String prefix = SNAPSHOT_PREFIX + diskId + "/";
-    map.keySet().removeIf(k -> k.startsWith(prefix));
+    guarded(() -> map.keySet().removeIf(k -> k.startsWith(prefix)));
   }
 
   /** The number of records. */
   public long size() {
-    return map.longSize();
+    return guarded(map::longSize);
   }
 
   private static String snapshotKey(String diskId, String snapshotId) {
     return SNAPSHOT_PREFIX + diskId + "/" + snapshotId;
   }
 
+  /**
+   * Runs {@code op} on the map, or throws {@link InvalidStateException} once the catalog is closed.
+   * The map's off-heap memory is released by {@link #close}, which waits for every running {@code
+   * op}: a query racing the engine's close gets the contract's fault, never a closed map.
+   */
+  private <T> T guarded(Supplier<T> op) {
+    Lock read = closing.readLock();
+    read.lock();
+    try {
+      if (closed) {
+        throw new InvalidStateException("engine is closed");
+      }
+      return op.get();
+    } finally {
+      read.unlock();
+    }
+  }
+
+  /** Closes the map once every running operation on it has ended; later calls do nothing. */
   @Override
   public void close() {
+    Lock write = closing.writeLock();
+    write.lock();
     try {
+      if (closed) {
+        return;
+      }
+      closed = true;
       map.close();
     } catch (RuntimeException e) {
       throw new UncheckedIOException(new IOException("closing catalog failed", e));
+    } finally {
+      write.unlock();
     }
   }
 }
