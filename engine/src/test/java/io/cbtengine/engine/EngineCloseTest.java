@@ -9,9 +9,6 @@ import io.cbtengine.api.DiskOptions;
 import io.cbtengine.api.InvalidStateException;
 import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -64,21 +61,10 @@ class EngineCloseTest {
 
   @Test
   void embedderShutdownHook_snapshotsQueriesAndCloses() throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ExitingEmbedder.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] bytes = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child JVM did not finish");
-    String out = new String(bytes, StandardCharsets.UTF_8);
+    String out =
+        ChildJvm.run(
+            ExitingEmbedder.class,
+            arg -> arg.startsWith("--add-") || arg.startsWith("-Dchronicle."));
     assertTrue(out.contains("hook: snapshot, 1 extent, closed"), out);
   }
 

@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cbtengine.api.InvalidStateException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,23 +40,13 @@ class JvmFlagsCheckTest {
   }
 
   private static String runProbeWithout(String flagPart) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      boolean moduleFlag = arg.startsWith("--add-opens") || arg.startsWith("--add-exports");
-      boolean keep = moduleFlag ? !arg.contains(flagPart) : arg.startsWith("-Dchronicle.");
-      if (keep) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Probe.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] bytes = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child JVM did not finish");
-    String all = new String(bytes, StandardCharsets.UTF_8);
+    String all =
+        ChildJvm.run(
+            Probe.class,
+            arg -> {
+              boolean moduleFlag = arg.startsWith("--add-opens") || arg.startsWith("--add-exports");
+              return moduleFlag ? !arg.contains(flagPart) : arg.startsWith("-Dchronicle.");
+            });
     // The probe's own line; Chronicle may log other lines around it.
     for (String line : all.split("\n")) {
       if (line.startsWith("opened") || line.startsWith("InvalidState: ")) {
