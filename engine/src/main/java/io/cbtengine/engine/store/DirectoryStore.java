@@ -321,7 +321,9 @@ public final class DirectoryStore implements AutoCloseable {
     long lastSeq = 0;
     TreeMap<Long, RecoveredDisk.Snapshot> live = new TreeMap<>();
     boolean sawGeneration = false;
-    String problem = replay.corrupt() ? replay.problem() : null;
+    // The records before any damage are read: they give the disk's settings, so that a damaged
+    // journal resets tracking (below) rather than setting the whole disk aside.
+    String problem = null;
     for (DiskJournal.Entry e : replay.entries()) {
       if (problem != null) {
         break;
@@ -409,6 +411,9 @@ public final class DirectoryStore implements AutoCloseable {
       } catch (RuntimeException ex) {
         problem = "unreadable record of type " + e.type() + ": " + ex;
       }
+    }
+    if (problem == null && replay.corrupt()) {
+      problem = replay.problem();
     }
     if (created == null || (!sawGeneration && problem == null)) {
       if (problem == null) {

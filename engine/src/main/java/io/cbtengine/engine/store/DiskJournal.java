@@ -19,9 +19,9 @@ import java.util.List;
  * </pre>
  *
  * All integers little-endian. Replay stops at the first record that does not check out. If that
- * record runs past the end of the file, or is followed only by zero bytes, it is a torn tail (an
- * append that never returned) and is dropped; anything else is corruption, and the disk's history
- * cannot be trusted.
+ * record runs past the end of the file with no complete record after it, or is followed only by
+ * zero bytes, it is a torn tail (an append that never returned) and is dropped; anything else is
+ * corruption, and the disk's history cannot be trusted.
  *
  * <p>Thread-safety: appends are synchronized; callers hold the disk's lock anyway.
  */
@@ -119,13 +119,30 @@ final class DiskJournal implements AutoCloseable {
           continue;
         }
       }
+      // A torn append leaves at most one partial record: a complete record further on means the
+      // damage is in the middle (say, a length field), which must not pass for a torn tail.
       boolean tornTail =
-          problem.equals("record runs past the end of the file")
+          (problem.equals("record runs past the end of the file") && !validRecordAfter(bytes, pos))
               || problem.equals("record header cut short")
               || onlyZeros(bytes, pos);
       return new Replay(entries, pos, !tornTail, problem + " at offset " + pos + " of " + file);
     }
     return new Replay(entries, pos, false, null);
+  }
+
+  /** Whether a complete record whose CRC checks out starts anywhere after {@code from}. */
+  private static boolean validRecordAfter(byte[] bytes, int from) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int q = from + 1; q <= bytes.length - RECORD_HEADER_BYTES; q++) {
+      int len = b.getInt(q);
+      if (len >= 0
+          && len <= MAX_PAYLOAD
+          && (long) q + RECORD_HEADER_BYTES + len <= bytes.length
+          && StoreFiles.crc32c(bytes, q + 8, 1 + len) == b.getInt(q + 4)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean onlyZeros(byte[] bytes, int from) {
