@@ -203,6 +203,20 @@ public final class EpochTrackedDisk implements TrackedDisk {
       return;
     }
     w.log.mark(offset >>> blockShift, (offset + length - 1) >>> blockShift);
+    refuseIfNoLongerLive(offset, length);
+  }
+
+  /**
+   * After a write marked through a {@link WritePath} read earlier: if the engine closed or the disk
+   * was deleted meanwhile, the mark may have come after the close saved the open epoch, so the
+   * write must not report success. Close and delete publish a path that is not live before they
+   * save or drop anything, so a write that still reads a live path here marked in time.
+   */
+  private void refuseIfNoLongerLive(long offset, long length) {
+    WritePath now = writePath;
+    if (!now.live) {
+      checkWrite(now, offset, length);
+    }
   }
 
   @Override
@@ -220,6 +234,12 @@ public final class EpochTrackedDisk implements TrackedDisk {
     EpochLog log = writePath.log;
     if (log != null) {
       log.mark(scope.first, scope.last);
+    }
+    try {
+      refuseIfNoLongerLive(offset, length);
+    } catch (RuntimeException e) {
+      scope.close();
+      throw e;
     }
     return scope;
   }

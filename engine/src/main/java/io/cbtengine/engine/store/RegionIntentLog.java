@@ -132,6 +132,11 @@ final class RegionIntentLog implements IntentLog {
       long ticket = append(r0, r1);
       awaitDurable(ticket);
     } catch (IOException e) {
+      if (closed) {
+        // Closed while this writer waited for its force (a cut, or the engine's close): as above;
+        // the engine's own re-check refuses the write if the engine closed.
+        return;
+      }
       throw new FileFaultException(
           FileFaultException.CORRUPT,
           file.toString(),
