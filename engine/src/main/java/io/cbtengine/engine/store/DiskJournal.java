@@ -1,11 +1,12 @@
 package io.cbtengine.engine.store;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,10 @@ import java.util.List;
  * record runs past the end of the file with no complete record after it, or is followed only by
  * zero bytes, it is a torn tail (an append that never returned) and is dropped; anything else is
  * corruption, and the disk's history cannot be trusted.
+ *
+ * <p>The file is written through a {@link RandomAccessFile}, not a {@code FileChannel}: a channel
+ * closes itself for good when a thread with its interrupt status set uses it, and appends run on
+ * the callers' threads.
  *
  * <p>Thread-safety: appends are synchronized; callers hold the disk's lock anyway.
  */
@@ -46,35 +51,46 @@ final class DiskJournal implements AutoCloseable {
   record Replay(List<Entry> entries, long validLength, boolean corrupt, String problem) {}
 
   private final Path file;
-  private final FileChannel channel;
+  private final RandomAccessFile out;
 
-  private DiskJournal(Path file, FileChannel channel) {
+  private DiskJournal(Path file, RandomAccessFile out) {
     this.file = file;
-    this.channel = channel;
+    this.out = out;
   }
 
   /** Creates a new journal (the file must not exist), durable with its directory entry. */
   static DiskJournal create(Path file) throws IOException {
-    FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Files.createFile(file); // fails if it exists
+    RandomAccessFile ch = new RandomAccessFile(file.toFile(), "rw");
     ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    h.putInt(MAGIC).putInt(VERSION).flip();
-    while (h.hasRemaining()) {
-      ch.write(h);
+    h.putInt(MAGIC).putInt(VERSION);
+    try {
+      ch.write(h.array());
+      ch.getFD().sync();
+    } catch (IOException e) {
+      ch.close();
+      throw e;
     }
-    ch.force(true);
     StoreFiles.syncDirectory(file.getParent());
     return new DiskJournal(file, ch);
   }
 
   /** Opens an existing journal for appending after {@code validLength} (dropping a torn tail). */
   static DiskJournal openForAppend(Path file, long validLength) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-    if (ch.size() != validLength) {
-      ch.truncate(validLength);
-      ch.force(true);
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString());
     }
-    ch.position(validLength);
+    RandomAccessFile ch = new RandomAccessFile(file.toFile(), "rw");
+    try {
+      if (ch.length() != validLength) {
+        ch.setLength(validLength);
+        ch.getFD().sync();
+      }
+      ch.seek(validLength);
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
     return new DiskJournal(file, ch);
   }
 
@@ -164,17 +180,14 @@ final class DiskJournal implements AutoCloseable {
     r.putInt(len).putInt(0).put(type).put(payload.duplicate());
     int crc = StoreFiles.crc32c(r.array(), 8, 1 + len);
     r.putInt(4, crc);
-    r.flip();
-    long start = channel.position();
+    long start = out.getFilePointer();
     try {
-      while (r.hasRemaining()) {
-        channel.write(r);
-      }
-      channel.force(false);
+      out.write(r.array(), 0, r.limit());
+      out.getFD().sync();
     } catch (IOException e) {
       // Leave no half record behind for the next append to follow.
-      channel.truncate(start);
-      channel.position(start);
+      out.setLength(start);
+      out.seek(start);
       throw e;
     }
   }
@@ -185,7 +198,7 @@ final class DiskJournal implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    channel.close();
+    out.close();
   }
 
   static ByteBuffer payload(int capacity) {

@@ -5,12 +5,11 @@ import io.cbtengine.engine.epoch.BlockSet;
 import io.cbtengine.engine.epoch.IntentLog;
 import io.cbtengine.engine.write.DenseEpochBitmap;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -48,6 +47,10 @@ import org.roaringbitmap.RoaringBitmap;
  * that count (external damage, since a crash only tears records after it) is detected and refused
  * instead of silently losing regions.
  *
+ * <p>The file is written through a {@link RandomAccessFile}, not a {@code FileChannel}: a channel
+ * closes itself for good when a thread with its interrupt status set uses it, and writers log their
+ * intents on their own threads.
+ *
  * <p>Thread-safety: {@link #ensureLogged} from any number of writers.
  */
 final class RegionIntentLog implements IntentLog {
@@ -61,7 +64,7 @@ final class RegionIntentLog implements IntentLog {
   private final Path file;
   private final long epoch;
   private final int regionShift;
-  private final FileChannel channel;
+  private final RandomAccessFile out;
   private final DenseEpochBitmap durableRegions = new DenseEpochBitmap();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition forced = lock.newCondition();
@@ -74,12 +77,12 @@ final class RegionIntentLog implements IntentLog {
   private volatile boolean closed;
 
   private RegionIntentLog(
-      Path file, long epoch, int regionShift, FileChannel channel, ByteBuffer header) {
+      Path file, long epoch, int regionShift, RandomAccessFile out, ByteBuffer header) {
     this.header = header;
     this.file = file;
     this.epoch = epoch;
     this.regionShift = regionShift;
-    this.channel = channel;
+    this.out = out;
   }
 
   /**
@@ -90,20 +93,16 @@ final class RegionIntentLog implements IntentLog {
   static RegionIntentLog create(
       Path file, long genHigh, long genLow, long epoch, int regionShift, boolean basedOnOpenFile)
       throws IOException {
-    FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
+    RandomAccessFile ch = new RandomAccessFile(file.toFile(), "rw");
     try {
+      ch.setLength(0);
       ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       h.putInt(MAGIC).putInt(VERSION).putLong(genHigh).putLong(genLow).putLong(epoch);
       h.putInt(basedOnOpenFile ? FLAG_BASED_ON_OPEN_FILE : 0);
       writeCount(h, 0, ch);
-      ch.force(true);
+      ch.getFD().sync();
       StoreFiles.syncDirectory(file.getParent());
-      ch.position(HEADER_BYTES);
+      ch.seek(HEADER_BYTES);
       return new RegionIntentLog(file, epoch, regionShift, ch, h);
     } catch (IOException e) {
       ch.close();
@@ -155,10 +154,7 @@ final class RegionIntentLog implements IntentLog {
     record.clear();
     record.putLong(r0).putLong(r1).putLong(epoch);
     record.putInt(StoreFiles.crc32c(record.array(), 0, 24)).putInt(RECORD_MAGIC);
-    record.flip();
-    while (record.hasRemaining()) {
-      channel.write(record);
-    }
+    out.write(record.array(), 0, RECORD_BYTES);
     return ++appended;
   }
 
@@ -171,11 +167,11 @@ final class RegionIntentLog implements IntentLog {
       }
       forcing = true;
       long target = appended;
-      writeCount(header, target, channel);
+      writeCount(header, target, out);
       lock.unlock();
       IOException failure = null;
       try {
-        channel.force(false);
+        out.getFD().sync();
       } catch (IOException e) {
         failure = e;
       } finally {
@@ -191,15 +187,13 @@ final class RegionIntentLog implements IntentLog {
   }
 
   /** Sets the header's record count and CRC, and writes the header at offset 0. */
-  private static void writeCount(ByteBuffer h, long count, FileChannel ch) throws IOException {
+  private static void writeCount(ByteBuffer h, long count, RandomAccessFile ch) throws IOException {
     h.putLong(36, count);
     h.putInt(44, StoreFiles.crc32c(h.array(), 0, 44));
-    ByteBuffer w = h.duplicate();
-    w.clear();
-    int pos = 0;
-    while (w.hasRemaining()) {
-      pos += ch.write(w, pos);
-    }
+    long end = ch.getFilePointer();
+    ch.seek(0);
+    ch.write(h.array(), 0, HEADER_BYTES);
+    ch.seek(end);
   }
 
   @Override
@@ -207,7 +201,7 @@ final class RegionIntentLog implements IntentLog {
     lock.lock();
     try {
       closed = true;
-      channel.close();
+      out.close();
     } catch (IOException e) {
       // Nothing more to force; the file is deleted or kept as it is.
     } finally {

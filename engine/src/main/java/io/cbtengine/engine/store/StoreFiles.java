@@ -22,20 +22,55 @@ final class StoreFiles {
     return (int) crc.getValue();
   }
 
-  /** Makes a directory's entries (creations, renames, deletions) durable. */
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems refuse to open directories; their metadata is then synchronous.
-      if (!Files.isDirectory(dir)) {
-        throw e;
+  /** An I/O step. */
+  interface IoStep<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code step} with the calling thread's interrupt status cleared, and sets it again after.
+   * A file channel used by a thread whose interrupt status is set closes itself and fails, and the
+   * store runs on its callers' threads (an executor's {@code shutdownNow} interrupts them); a call
+   * must not fail, nor a directory sync be skipped, for that.
+   */
+  static <T> T uninterrupted(IoStep<T> step) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return step.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
 
+  /** Makes a directory's entries (creations, renames, deletions) durable. */
+  static void syncDirectory(Path dir) throws IOException {
+    uninterrupted(
+        () -> {
+          try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+          } catch (IOException e) {
+            // Some file systems refuse to open directories; their metadata is then synchronous.
+            if (!Files.isDirectory(dir)) {
+              throw e;
+            }
+          }
+          return null;
+        });
+  }
+
   /** Writes {@code content} to a temp file, forces it, renames it over {@code target}, syncs. */
   static void writeAtomically(Path target, ByteBuffer content) throws IOException {
+    uninterrupted(
+        () -> {
+          writeAtomicallyInterruptible(target, content);
+          return null;
+        });
+  }
+
+  private static void writeAtomicallyInterruptible(Path target, ByteBuffer content)
+      throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -73,6 +108,10 @@ final class StoreFiles {
   }
 
   static byte[] readAll(Path file, long maxBytes) throws IOException {
+    return uninterrupted(() -> readAllInterruptible(file, maxBytes));
+  }
+
+  private static byte[] readAllInterruptible(Path file, long maxBytes) throws IOException {
     long size = Files.size(file);
     if (size > maxBytes) {
       throw new IOException(

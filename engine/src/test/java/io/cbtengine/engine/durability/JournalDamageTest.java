@@ -136,29 +136,31 @@ class JournalDamageTest {
   }
 
   @Test
-  void tornLastRecord_droppedAndEarlierHistoryKept(@TempDir Path dir) throws IOException {
+  void tornAppendAtTheEnd_droppedAndTheHistoryKept(@TempDir Path dir) throws IOException {
     List<SnapshotInfo> snaps = history(dir);
     Path journal = journal(dir);
-    List<Integer> records = recordOffsets(journal);
-    int last = records.get(records.size() - 1);
-    // The last append never returned: only part of its bytes reached the file.
-    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
-      f.setLength(last + 12);
-    }
+    // An append that never returned: a record header claiming 40 bytes, and 3 of them.
+    long size = Files.size(journal);
+    ByteBuffer torn = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+    torn.putInt(40).putInt(0x12345678).put((byte) 3).put(new byte[] {1, 2, 3});
+    writeAt(journal, size, torn.array());
     try (ChangeTracker cbt = CbtEngine.open(dir)) {
       TrackedDisk d = cbt.disk(DISK);
       SnapshotInfo first = snaps.get(0);
-      SnapshotInfo kept = snaps.get(snaps.size() - 2);
-      // The first snapshot's changeId still answers up to a snapshot that was kept, and misses no
-      // write (epochs the crash left unfrozen come back from their intent logs, coarser).
+      SnapshotInfo last = snaps.get(snaps.size() - 1);
+      // Every snapshot is still known, and the first changeId answers up to the last snapshot
+      // missing no write (epochs the crash left unfrozen come back from their intent logs,
+      // coarser).
+      assertEquals(snaps.size(), d.snapshots().size());
       List<DiskChangeExtent> changed =
-          d.queryChangedDiskAreas(kept.id(), 0, first.changeId().toString()).changedArea();
-      for (int i = 1; i < snaps.size() - 1; i++) {
+          d.queryChangedDiskAreas(last.id(), 0, first.changeId().toString()).changedArea();
+      for (int i = 1; i < snaps.size(); i++) {
         long offset = i * (1L << 20);
         assertTrue(
             changed.stream().anyMatch(e -> e.start() <= offset && offset + 4096 <= e.end()),
             "write at " + offset + " missing from " + changed);
       }
     }
+    assertEquals(size, Files.size(journal), "the torn bytes are cut off");
   }
 }
