@@ -59,9 +59,25 @@ abstract class SimulatingCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
+    // Stopped by a signal (Ctrl-C, SIGTERM), the JVM exits mid-run: say so, after what was printed.
+    Thread stopped =
+        new Thread(
+            () -> {
+              out.flush();
+              err.println("cbt-sim: stopped by a signal before the end of the run: no verdict");
+              err.flush();
+            },
+            "cbt-sim-stopped");
+    Runtime.getRuntime().addShutdownHook(stopped);
     SimulationReport report;
     try (Workload workload = openWorkload()) {
       report = new Simulation(config, parent.engineFactory(), out, err).run(workload);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopped);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs.
+      }
     }
 
     ReportFormat.table(report, out);

@@ -23,6 +23,7 @@ public abstract class LineTraceReader implements TraceReader {
   private final boolean strict;
   private final TraceCounters counters = new TraceCounters();
   private long lineNumber;
+  private long recordLimit = Long.MAX_VALUE;
 
   /**
    * The longest line parsed, in characters; a longer one is skipped as malformed (or fails under
@@ -94,9 +95,14 @@ public abstract class LineTraceReader implements TraceReader {
   }
 
   @Override
+  public final void limitRecords(long records) {
+    recordLimit = records;
+  }
+
+  @Override
   public final TraceWrite next() throws IOException {
     String line;
-    while ((line = readLine()) != null) {
+    while (counters.records() < recordLimit && (line = readLine()) != null) {
       lineNumber++;
       if (lineNumber == 1 && line.startsWith(UTF8_BOM)) {
         line = line.substring(UTF8_BOM.length());

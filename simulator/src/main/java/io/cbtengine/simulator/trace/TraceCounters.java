@@ -70,6 +70,11 @@ public final class TraceCounters {
     return skips[reason.ordinal()];
   }
 
+  /** Records read so far: reads, writes and skipped records (not blank or ignored lines). */
+  public long records() {
+    return reads + writes + skippedTotal();
+  }
+
   public long skippedTotal() {
     long sum = 0;
     for (long s : skips) {

@@ -166,8 +166,8 @@ public enum TraceFormat {
             path.getFileName().toString(),
             false)) {
       counted = reader.counters();
-      while (counted.reads() + counted.writes() + counted.skippedTotal() < SAMPLE_RECORDS
-          && reader.next() != null) {
+      reader.limitRecords(SAMPLE_RECORDS);
+      while (reader.next() != null) {
         // keep sampling
       }
       return new Sample(counted, null);

@@ -20,6 +20,14 @@ public interface TraceReader extends Closeable {
    */
   TraceWrite next() throws IOException;
 
+  /**
+   * Ends the stream, as if the trace ended there, once {@code records} records have been read
+   * (reads, writes and skipped records; blank and ignored lines do not count): detection samples
+   * the first records of a file, and a run of records that {@link #next()} reads through in one
+   * call (reads, skips) must not carry it past them.
+   */
+  void limitRecords(long records);
+
   /** The counts so far; final once {@link #next()} has returned {@code null}. */
   TraceCounters counters();
 

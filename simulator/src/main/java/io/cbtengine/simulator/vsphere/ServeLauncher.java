@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What {@code cbt-sim serve --port P --user U --password-file F [--bind ADDR]} does, without the
@@ -89,6 +90,32 @@ public final class ServeLauncher {
       PrintWriter out,
       PrintWriter err,
       Runnable whenListening) {
+    // The hook is registered before the server starts, so that a signal sent as soon as the
+    // "listening on" line shows still closes the server and the engine cleanly.
+    AtomicReference<VsphereJsonServer> running = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              VsphereJsonServer s = running.get();
+              if (s != null) {
+                s.close();
+              }
+              if (tracker != null) {
+                tracker.close();
+              }
+              stopped.countDown();
+            },
+            "cbt-sim-serve-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      if (tracker != null) {
+        tracker.close();
+      }
+      return 0;
+    }
+
     VsphereJsonServer server;
     try {
       server = start(bindAddress, port, userName, passwordFile, tracker, out);
@@ -103,25 +130,20 @@ public final class ServeLauncher {
         err.println("Try 'cbt-sim serve --help' for the options.");
       }
       err.flush();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook closes the tracker.
+        return EXIT_USAGE;
+      }
       if (tracker != null) {
         tracker.close();
       }
       return EXIT_USAGE;
     }
+    running.set(server);
 
     whenListening.run();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  if (tracker != null) {
-                    tracker.close();
-                  }
-                  stopped.countDown();
-                },
-                "cbt-sim-serve-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -147,7 +169,7 @@ public final class ServeLauncher {
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_PASSWORD_LINE + 1);
+      bytes = in.readNBytes(MAX_PASSWORD_LINE + 4);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "--password-file: cannot read the password file: file="
@@ -156,30 +178,39 @@ public final class ServeLauncher {
               + IoProblems.describe(e));
     }
     try {
-      int end = 0;
+      // A UTF-8 byte-order mark (as some editors save) is not part of the password.
+      int start =
+          bytes.length >= 3
+                  && bytes[0] == (byte) 0xEF
+                  && bytes[1] == (byte) 0xBB
+                  && bytes[2] == (byte) 0xBF
+              ? 3
+              : 0;
+      int end = start;
       while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
         end++;
       }
-      if (end > MAX_PASSWORD_LINE) {
+      if (end - start > MAX_PASSWORD_LINE) {
         throw new IllegalArgumentException(
             "--password-file: the password file's first line is longer than "
                 + MAX_PASSWORD_LINE
                 + " bytes: file="
                 + file);
       }
-      if (end == 0) {
+      if (end == start) {
         throw new IllegalArgumentException(
             "--password-file: the password file's first line is empty: file=" + file);
       }
       boolean blank = true;
-      for (int i = 0; i < end && blank; i++) {
+      for (int i = start; i < end && blank; i++) {
         blank = bytes[i] == ' ' || bytes[i] == '\t';
       }
       if (blank) {
         throw new IllegalArgumentException(
             "--password-file: the password file's first line is only blanks: file=" + file);
       }
-      var chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+      var chars =
+          StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start));
       char[] password = new char[chars.remaining()];
       chars.get(password);
       Arrays.fill(chars.array(), '\0');

@@ -195,6 +195,8 @@ class CbtSimTest {
     assertTrue(half.err.contains("intervals are whole numbers: '0.5s'"), half.toString());
     CliRunner junk = CliRunner.run("run", "--snapshot-every", "0abc");
     assertTrue(junk.err.contains("unknown interval unit in '0abc'"), junk.toString());
+    CliRunner day = CliRunner.run("run", "--snapshot-every", "1d");
+    assertTrue(day.err.contains("or w, writes or no unit for a count of writes"), day.toString());
     CliRunner wide = CliRunner.run("run", "--snapshot-every", "\uFF11\uFF10");
     assertEquals(2, wide.exitCode, wide.toString());
     assertTrue(wide.err.contains("not an interval"), wide.toString());

@@ -110,6 +110,29 @@ class TraceInputAndDetectionTest {
     assertEquals(TraceFormat.VSCSI, TraceFormat.detect(p));
   }
 
+  @Test
+  void detect_judgesTheFirst64RecordsOnly() throws IOException {
+    // 63 good MSR records, then a long run of junk: the reader reads through the junk in one call
+    // looking for a write, which used to carry the sample far past its 64 records.
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 63; i++) {
+      content.append(128166372003061629L + i).append(",hm,0,Write,").append(4096L * i);
+      content.append(",4096,100\n");
+    }
+    content.append("garbage line\n".repeat(300));
+    content.append("128166372003061700,hm,0,Write,0,4096,100\n");
+    Path p = write("mixed.csv", content.toString().getBytes(StandardCharsets.ISO_8859_1), o -> o);
+    assertEquals(TraceFormat.MSR, TraceFormat.detect(p));
+    // A file of junk after its good records is still judged on as many records as it has, and
+    // the message counts at most the sample.
+    Path junk =
+        write(
+            "junk.csv", "garbage line\n".repeat(500).getBytes(StandardCharsets.ISO_8859_1), o -> o);
+    TraceFormatException e =
+        assertThrows(TraceFormatException.class, () -> TraceFormat.detect(junk));
+    assertTrue(e.getMessage().contains("msr (0 of 64 records parsed)"), e.getMessage());
+  }
+
   private void assertDetected(TraceFormat expected, String content) throws IOException {
     Path p =
         write(

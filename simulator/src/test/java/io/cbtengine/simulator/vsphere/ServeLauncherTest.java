@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,29 @@ class ServeLauncherTest {
     IllegalArgumentException overlong =
         assertThrows(IllegalArgumentException.class, () -> ServeLauncher.readPassword(tooLong));
     assertTrue(overlong.getMessage().contains("longer than 4096 bytes"), overlong.getMessage());
+  }
+
+  @Test
+  void readPassword_utf8ByteOrderMark_isNotPartOfThePassword(@TempDir Path dir) throws Exception {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    Path crlf = dir.resolve("notepad");
+    Files.write(crlf, concat(bom, "s3cret\r\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("s3cret", new String(ServeLauncher.readPassword(crlf)));
+    String longest = "p".repeat(ServeLauncher.MAX_PASSWORD_LINE);
+    Path fits = dir.resolve("fits");
+    Files.write(fits, concat(bom, (longest + "\n").getBytes(StandardCharsets.UTF_8)));
+    assertEquals(longest, new String(ServeLauncher.readPassword(fits)));
+    Path onlyBom = dir.resolve("only-bom");
+    Files.write(onlyBom, concat(bom, "\n".getBytes(StandardCharsets.UTF_8)));
+    IllegalArgumentException empty =
+        assertThrows(IllegalArgumentException.class, () -> ServeLauncher.readPassword(onlyBom));
+    assertTrue(empty.getMessage().contains("first line is empty"), empty.getMessage());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test

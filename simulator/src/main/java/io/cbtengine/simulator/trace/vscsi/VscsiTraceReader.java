@@ -42,6 +42,7 @@ public final class VscsiTraceReader implements TraceReader {
   private final ByteBuffer view = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
   private long index = -1;
   private boolean ended;
+  private long recordLimit = Long.MAX_VALUE;
 
   public VscsiTraceReader(InputStream in, String name, boolean strict) {
     this.in = in;
@@ -52,8 +53,13 @@ public final class VscsiTraceReader implements TraceReader {
   }
 
   @Override
+  public void limitRecords(long records) {
+    recordLimit = records;
+  }
+
+  @Override
   public TraceWrite next() throws IOException {
-    while (!ended) {
+    while (!ended && counters.records() < recordLimit) {
       int n = in.readNBytes(record, 0, RECORD_BYTES);
       if (n == 0) {
         ended = true;
