@@ -158,24 +158,35 @@ final class RegionIntentLog implements IntentLog {
     return ++appended;
   }
 
-  /** Waits, holding {@link #lock}, until {@code ticket} is forced; one waiter forces for all. */
+  /**
+   * Waits, holding {@link #lock}, until {@code ticket} is forced; one waiter forces for all. Every
+   * way out of a force, failures included, clears {@link #forcing} and wakes the waiters: a forcer
+   * that failed on a log closed under it (by the freezer, once the epoch file is written, or by the
+   * engine's close) used to leave them waiting forever.
+   */
   private void awaitDurable(long ticket) throws IOException {
     while (durable < ticket) {
+      if (closed) {
+        throw new IOException("intent log closed");
+      }
       if (forcing) {
         forced.awaitUninterruptibly();
         continue;
       }
       forcing = true;
       long target = appended;
-      writeCount(header, target, out);
-      lock.unlock();
       IOException failure = null;
       try {
-        out.getFD().sync();
+        writeCount(header, target, out);
+        lock.unlock();
+        try {
+          out.getFD().sync();
+        } finally {
+          lock.lock();
+        }
       } catch (IOException e) {
         failure = e;
       } finally {
-        lock.lock();
         forcing = false;
         forced.signalAll();
       }
@@ -201,6 +212,7 @@ final class RegionIntentLog implements IntentLog {
     lock.lock();
     try {
       closed = true;
+      forced.signalAll();
       out.close();
     } catch (IOException e) {
       // Nothing more to force; the file is deleted or kept as it is.
