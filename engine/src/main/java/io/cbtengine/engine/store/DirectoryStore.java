@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * A persistent engine's directory:
@@ -305,6 +306,31 @@ public final class DirectoryStore implements AutoCloseable {
 
   private record Created(long order, long capacity, DiskOptions options) {}
 
+  /**
+   * Whether a disk folder holds anything tracked after its creation returned: an epoch file, an
+   * open-epoch file, or an intent log with records. A disk whose creation never completed has at
+   * most an empty intent log.
+   */
+  private static boolean holdsTrackingData(Path diskDir) throws IOException {
+    try (Stream<Path> files = Files.walk(diskDir, 2)) {
+      return files.anyMatch(
+          f -> {
+            String name = f.getFileName().toString();
+            if (!f.getParent().getFileName().toString().startsWith("g-")) {
+              return false;
+            }
+            if (name.endsWith(".cbte")) {
+              return true;
+            }
+            try {
+              return name.startsWith("intent-") && Files.size(f) > RegionIntentLog.HEADER_BYTES;
+            } catch (IOException e) {
+              return true; // unreadable: keep the disk rather than remove it
+            }
+          });
+    }
+  }
+
   private RecoveredDisk recoverDisk(String diskId, Path d) throws IOException {
     Path journalFile = d.resolve("journal.log");
     if (!Files.isRegularFile(journalFile)) {
@@ -414,6 +440,11 @@ public final class DirectoryStore implements AutoCloseable {
     }
     if (problem == null && replay.corrupt()) {
       problem = replay.problem();
+    }
+    if (created != null && !sawGeneration && problem == null && holdsTrackingData(d)) {
+      // Creation did complete (something was tracked after it): the journal lost its later
+      // records, which the disk must survive, reset, rather than be removed.
+      problem = "journal ends before its GENERATION record, but the disk holds tracking data";
     }
     if (created == null || (!sawGeneration && problem == null)) {
       if (problem == null) {

@@ -136,6 +136,42 @@ class JournalDamageTest {
   }
 
   @Test
+  void journalCutAfterItsFirstRecord_diskWithTrackingDataIsReset(@TempDir Path dir)
+      throws IOException {
+    List<SnapshotInfo> snaps = history(dir);
+    Path journal = journal(dir);
+    List<Integer> records = recordOffsets(journal);
+    // Zeros from the second record (the generation) to the end: only the creation reads.
+    int from = records.get(1);
+    writeAt(journal, from, new byte[(int) (Files.size(journal) - from)]);
+    assertResetNotLost(dir, snaps);
+  }
+
+  @Test
+  void journalWithOnlyItsCreation_andNoTrackingData_isACreationThatNeverCompleted(@TempDir Path dir)
+      throws IOException {
+    history(dir);
+    Path journal = journal(dir);
+    List<Integer> records = recordOffsets(journal);
+    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+      f.setLength(records.get(1));
+    }
+    try (var folders = Files.list(journal.getParent())) {
+      for (Path g : folders.filter(Files::isDirectory).toList()) {
+        try (var files = Files.list(g)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(g);
+      }
+    }
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      assertTrue(cbt.findDisk(DISK).isEmpty(), "createDisk never returned: no disk");
+    }
+  }
+
+  @Test
   void tornAppendAtTheEnd_droppedAndTheHistoryKept(@TempDir Path dir) throws IOException {
     List<SnapshotInfo> snaps = history(dir);
     Path journal = journal(dir);
