@@ -4,10 +4,10 @@ import io.cbtengine.api.ChangeTracker;
 import io.cbtengine.api.FileFaultException;
 import io.cbtengine.engine.catalog.SnapshotCatalog;
 import io.cbtengine.engine.store.DirectoryStore;
+import io.cbtengine.engine.store.InterruptStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
  * Factories of {@link ChangeTracker} engines.
@@ -39,25 +39,9 @@ public final class CbtEngine {
   /** An engine whose state lives in memory only (the catalog off-heap). */
   public static ChangeTracker inMemory() {
     checkJvmFlags();
-    return uninterrupted(
+    // Creating the catalog makes Chronicle compile and load a class: see InterruptStatus.
+    return InterruptStatus.cleared(
         () -> new EpochChangeTracker(SnapshotCatalog.inMemory(DEFAULT_CATALOG_ENTRIES)));
-  }
-
-  /**
-   * Runs {@code open} with the caller's interrupt status cleared, and sets it again after. Creating
-   * the catalog makes Chronicle Map compile and load a class, and opening a directory reads and
-   * writes files, through interruptible channels: an interrupted caller got Chronicle's exception
-   * or a {@code FileFault} for files that were fine.
-   */
-  private static ChangeTracker uninterrupted(Supplier<ChangeTracker> open) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return open.get();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** The packages Chronicle Map reaches into: {module, package, "open" or "export"}. */
@@ -122,7 +106,7 @@ public final class CbtEngine {
   /** An engine persisted in {@code directory} with the given options; see {@link #open(Path)}. */
   public static ChangeTracker open(Path directory, EngineOptions options) {
     checkJvmFlags();
-    return uninterrupted(() -> openDirectory(directory, options));
+    return InterruptStatus.cleared(() -> openDirectory(directory, options));
   }
 
   private static ChangeTracker openDirectory(Path directory, EngineOptions options) {

@@ -22,31 +22,9 @@ final class StoreFiles {
     return (int) crc.getValue();
   }
 
-  /** An I/O step. */
-  interface IoStep<T> {
-    T run() throws IOException;
-  }
-
-  /**
-   * Runs {@code step} with the calling thread's interrupt status cleared, and sets it again after.
-   * A file channel used by a thread whose interrupt status is set closes itself and fails, and the
-   * store runs on its callers' threads (an executor's {@code shutdownNow} interrupts them); a call
-   * must not fail, nor a directory sync be skipped, for that.
-   */
-  static <T> T uninterrupted(IoStep<T> step) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return step.run();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /** Makes a directory's entries (creations, renames, deletions) durable. */
   static void syncDirectory(Path dir) throws IOException {
-    uninterrupted(
+    InterruptStatus.cleared(
         () -> {
           try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
@@ -62,7 +40,7 @@ final class StoreFiles {
 
   /** Writes {@code content} to a temp file, forces it, renames it over {@code target}, syncs. */
   static void writeAtomically(Path target, ByteBuffer content) throws IOException {
-    uninterrupted(
+    InterruptStatus.cleared(
         () -> {
           writeAtomicallyInterruptible(target, content);
           return null;
@@ -108,7 +86,7 @@ final class StoreFiles {
   }
 
   static byte[] readAll(Path file, long maxBytes) throws IOException {
-    return uninterrupted(() -> readAllInterruptible(file, maxBytes));
+    return InterruptStatus.cleared(() -> readAllInterruptible(file, maxBytes));
   }
 
   private static byte[] readAllInterruptible(Path file, long maxBytes) throws IOException {

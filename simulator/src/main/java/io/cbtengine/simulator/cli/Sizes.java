@@ -130,7 +130,8 @@ final class Sizes {
               throw new IllegalArgumentException(
                   "unknown interval unit in '"
                       + text
-                      + "' (use ms, s, m or min, h; or w, writes or no unit for a count of writes)");
+                      + "' (use ms, s, m or min, h;"
+                      + " or w, writes or no unit for a count of writes)");
         };
     if (value <= 0) {
       throw new IllegalArgumentException("interval must be positive: '" + text + "'");
