@@ -3,6 +3,7 @@ package io.cbtengine.engine.catalog;
 import io.cbtengine.api.InvalidStateException;
 import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
+import io.cbtengine.engine.store.InterruptStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -120,7 +121,8 @@ public final class SnapshotCatalog implements AutoCloseable {
       if (closed) {
         throw new InvalidStateException("engine is closed");
       }
-      return op.get();
+      // A persisted map grows through a file channel, which an interrupted caller would close.
+      return InterruptStatus.cleared(op::get);
     } finally {
       read.unlock();
     }

@@ -334,6 +334,9 @@ public final class DirectoryStore implements AutoCloseable {
   private RecoveredDisk recoverDisk(String diskId, Path d) throws IOException {
     Path journalFile = d.resolve("journal.log");
     if (!Files.isRegularFile(journalFile)) {
+      if (holdsTrackingData(d)) {
+        throw new IOException("journal missing, but the disk holds tracking data");
+      }
       moveToTrash(d); // creation never completed
       return null;
     }
@@ -447,6 +450,9 @@ public final class DirectoryStore implements AutoCloseable {
       problem = "journal ends before its GENERATION record, but the disk holds tracking data";
     }
     if (created == null || (!sawGeneration && problem == null)) {
+      if (problem == null && created == null && holdsTrackingData(d)) {
+        problem = "journal holds no record, but the disk holds tracking data";
+      }
       if (problem == null) {
         moveToTrash(d); // creation never completed: createDisk did not return
         return null;

@@ -65,7 +65,10 @@ final class RegionIntentLog implements IntentLog {
   private final long epoch;
   private final int regionShift;
   private final RandomAccessFile out;
-  private final DenseEpochBitmap durableRegions = new DenseEpochBitmap();
+
+  /** Regions logged and forced; dropped at {@link #close} (epochs outlive their logs by far). */
+  private volatile DenseEpochBitmap durableRegions = new DenseEpochBitmap();
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition forced = lock.newCondition();
   private final ByteBuffer record =
@@ -113,14 +116,18 @@ final class RegionIntentLog implements IntentLog {
   @Override
   public boolean isLogged(long first, long last) {
     // A region's bit is set only after the force that made its record durable returned.
-    return !closed && durableRegions.allMarked(first >>> regionShift, last >>> regionShift);
+    DenseEpochBitmap regions = durableRegions;
+    return !closed
+        && regions != null
+        && regions.allMarked(first >>> regionShift, last >>> regionShift);
   }
 
   @Override
   public void ensureLogged(long first, long last) {
     long r0 = first >>> regionShift;
     long r1 = last >>> regionShift;
-    if (closed || durableRegions.allMarked(r0, r1)) {
+    DenseEpochBitmap regions = durableRegions;
+    if (closed || regions == null || regions.allMarked(r0, r1)) {
       return;
     }
     lock.lock();
@@ -144,7 +151,7 @@ final class RegionIntentLog implements IntentLog {
     } finally {
       lock.unlock();
     }
-    durableRegions.mark(r0, r1);
+    regions.mark(r0, r1);
   }
 
   private long append(long r0, long r1) throws IOException {
@@ -212,6 +219,7 @@ final class RegionIntentLog implements IntentLog {
     lock.lock();
     try {
       closed = true;
+      durableRegions = null;
       forced.signalAll();
       out.close();
     } catch (IOException e) {

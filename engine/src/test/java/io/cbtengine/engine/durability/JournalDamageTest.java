@@ -172,6 +172,31 @@ class JournalDamageTest {
   }
 
   @Test
+  void journalEmptyOrMissing_diskWithTrackingDataIsSetAsideNotDeleted(@TempDir Path dir)
+      throws IOException {
+    for (String damage : new String[] {"header only", "missing"}) {
+      Path d = dir.resolve(damage.replace(' ', '-'));
+      history(d);
+      Path journal = journal(d);
+      if (damage.equals("missing")) {
+        Files.delete(journal);
+      } else {
+        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+          f.setLength(8);
+        }
+      }
+      try (ChangeTracker cbt = CbtEngine.open(d)) {
+        assertTrue(cbt.findDisk(DISK).isEmpty(), damage);
+      }
+      try (var disks = Files.list(d)) {
+        assertTrue(
+            disks.anyMatch(p -> p.getFileName().toString().startsWith("corrupt-d-" + DISK.value())),
+            damage + ": the disk's tracking data is set aside, not deleted");
+      }
+    }
+  }
+
+  @Test
   void tornAppendAtTheEnd_droppedAndTheHistoryKept(@TempDir Path dir) throws IOException {
     List<SnapshotInfo> snaps = history(dir);
     Path journal = journal(dir);
