@@ -15,6 +15,11 @@ import java.util.function.Predicate;
 final class ChildJvm {
   private ChildJvm() {}
 
+  /** Runs {@code main} with this JVM's module flags and Chronicle properties; see {@link #run}. */
+  static String runWithEngineFlags(Class<?> main) throws IOException, InterruptedException {
+    return run(main, arg -> arg.startsWith("--add-") || arg.startsWith("-Dchronicle."));
+  }
+
   /**
    * Runs {@code main} with those of this JVM's arguments that {@code keep} accepts; returns its
    * standard output and error, after it has ended (at most two minutes).

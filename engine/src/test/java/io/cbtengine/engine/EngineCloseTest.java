@@ -67,10 +67,7 @@ class EngineCloseTest {
 
   @Test
   void embedderShutdownHook_snapshotsQueriesAndCloses() throws Exception {
-    String out =
-        ChildJvm.run(
-            ExitingEmbedder.class,
-            arg -> arg.startsWith("--add-") || arg.startsWith("-Dchronicle."));
+    String out = ChildJvm.runWithEngineFlags(ExitingEmbedder.class);
     assertTrue(out.contains("hook: snapshot, 1 extent, closed"), out);
   }
 
