@@ -444,10 +444,12 @@ public final class DirectoryStore implements AutoCloseable {
     if (problem == null && replay.corrupt()) {
       problem = replay.problem();
     }
-    if (created != null && !sawGeneration && problem == null && holdsTrackingData(d)) {
-      // Creation did complete (something was tracked after it): the journal lost its later
-      // records, which the disk must survive, reset, rather than be removed.
-      problem = "journal ends before its GENERATION record, but the disk holds tracking data";
+    if (created != null && gen == null && problem == null && holdsTrackingData(d)) {
+      // The journal ends with no live generation (none yet, or tracking disabled, whose record
+      // is appended only after the generation's files are retired), yet a generation's files
+      // hold tracked writes: the journal lost its later records. The disk must survive that,
+      // reset, rather than be removed or come back disabled without its data.
+      problem = "journal ends with no live generation, but the disk holds tracking data";
     }
     if (created == null || (!sawGeneration && problem == null)) {
       if (problem == null && created == null && holdsTrackingData(d)) {

@@ -197,6 +197,56 @@ class JournalDamageTest {
   }
 
   @Test
+  void journalCutAfterDisabled_disabledThenReenabledDiskIsResetNotDisabled(@TempDir Path dir)
+      throws IOException {
+    ChangeTracker cbt = CbtEngine.open(dir);
+    TrackedDisk d =
+        cbt.createDisk(
+            DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+    d.recordWrite(0, 4096);
+    d.createSnapshot();
+    d.disableChangeTracking();
+    d.enableChangeTracking();
+    List<SnapshotInfo> snaps = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      d.recordWrite((i + 1) * (1L << 20), 4096);
+      snaps.add(d.createSnapshot());
+    }
+    CrashSimulation.abandon(cbt);
+    Path journal = journal(dir);
+    List<Integer> records = recordOffsets(journal);
+    // The records after DISABLED (the new generation and its snapshots) are lost.
+    int afterDisabled = -1;
+    byte[] bytes = Files.readAllBytes(journal);
+    for (int at : records) {
+      if (bytes[at + 8] == 6) { // DISABLED
+        afterDisabled =
+            at + 9 + ByteBuffer.wrap(bytes, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      }
+    }
+    assertTrue(afterDisabled > 0, "a DISABLED record");
+    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+      f.setLength(afterDisabled);
+    }
+    assertResetNotLost(dir, snaps);
+  }
+
+  @Test
+  void disabledDisk_staysDisabledAfterReopen(@TempDir Path dir) {
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      TrackedDisk d =
+          cbt.createDisk(
+              DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+      d.recordWrite(0, 4096);
+      d.createSnapshot();
+      d.disableChangeTracking();
+    }
+    try (ChangeTracker cbt = CbtEngine.open(dir)) {
+      assertTrue(!cbt.disk(DISK).changeTrackingEnabled(), "a disabled disk stays disabled");
+    }
+  }
+
+  @Test
   void tornAppendAtTheEnd_droppedAndTheHistoryKept(@TempDir Path dir) throws IOException {
     List<SnapshotInfo> snaps = history(dir);
     Path journal = journal(dir);
