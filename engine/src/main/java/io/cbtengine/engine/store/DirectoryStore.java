@@ -444,17 +444,15 @@ public final class DirectoryStore implements AutoCloseable {
     if (problem == null && replay.corrupt()) {
       problem = replay.problem();
     }
-    if (created != null && gen == null && problem == null && holdsTrackingData(d)) {
-      // The journal ends with no live generation (none yet, or tracking disabled, whose record
-      // is appended only after the generation's files are retired), yet a generation's files
-      // hold tracked writes: the journal lost its later records. The disk must survive that,
-      // reset, rather than be removed or come back disabled without its data.
+    if (problem == null && (created == null || gen == null) && holdsTrackingData(d)) {
+      // The journal ends with no live generation (no record at all, none yet, or tracking
+      // disabled, whose record is appended only after the generation's files are retired), yet a
+      // generation's files hold tracked writes: the journal lost its later records. The disk
+      // must survive that (reset, or set aside without its settings), not be removed or come
+      // back disabled without its data.
       problem = "journal ends with no live generation, but the disk holds tracking data";
     }
     if (created == null || (!sawGeneration && problem == null)) {
-      if (problem == null && created == null && holdsTrackingData(d)) {
-        problem = "journal holds no record, but the disk holds tracking data";
-      }
       if (problem == null) {
         moveToTrash(d); // creation never completed: createDisk did not return
         return null;

@@ -44,9 +44,7 @@ class JournalDamageTest {
    */
   private static List<SnapshotInfo> history(Path dir, boolean tail) {
     ChangeTracker cbt = CbtEngine.open(dir);
-    TrackedDisk d =
-        cbt.createDisk(
-            DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+    TrackedDisk d = createDisk(cbt);
     List<SnapshotInfo> snaps = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       d.recordWrite(i * (1L << 20), 4096);
@@ -59,6 +57,18 @@ class JournalDamageTest {
     }
     CrashSimulation.abandon(cbt);
     return snaps;
+  }
+
+  /** The test disk: 4 KiB blocks, declared empty. */
+  private static TrackedDisk createDisk(ChangeTracker cbt) {
+    return cbt.createDisk(
+        DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+  }
+
+  private static void truncate(Path file, long length) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(length);
+    }
   }
 
   private static Path journal(Path dir) {
@@ -153,9 +163,7 @@ class JournalDamageTest {
     history(dir);
     Path journal = journal(dir);
     List<Integer> records = recordOffsets(journal);
-    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
-      f.setLength(records.get(1));
-    }
+    truncate(journal, records.get(1));
     try (var folders = Files.list(journal.getParent())) {
       for (Path g : folders.filter(Files::isDirectory).toList()) {
         try (var files = Files.list(g)) {
@@ -181,9 +189,7 @@ class JournalDamageTest {
       if (damage.equals("missing")) {
         Files.delete(journal);
       } else {
-        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
-          f.setLength(8);
-        }
+        truncate(journal, 8);
       }
       try (ChangeTracker cbt = CbtEngine.open(d)) {
         assertTrue(cbt.findDisk(DISK).isEmpty(), damage);
@@ -200,9 +206,7 @@ class JournalDamageTest {
   void journalCutAfterDisabled_disabledThenReenabledDiskIsResetNotDisabled(@TempDir Path dir)
       throws IOException {
     ChangeTracker cbt = CbtEngine.open(dir);
-    TrackedDisk d =
-        cbt.createDisk(
-            DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+    TrackedDisk d = createDisk(cbt);
     d.recordWrite(0, 4096);
     d.createSnapshot();
     d.disableChangeTracking();
@@ -225,18 +229,14 @@ class JournalDamageTest {
       }
     }
     assertTrue(afterDisabled > 0, "a DISABLED record");
-    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
-      f.setLength(afterDisabled);
-    }
+    truncate(journal, afterDisabled);
     assertResetNotLost(dir, snaps);
   }
 
   @Test
   void disabledDisk_staysDisabledAfterReopen(@TempDir Path dir) {
     try (ChangeTracker cbt = CbtEngine.open(dir)) {
-      TrackedDisk d =
-          cbt.createDisk(
-              DISK, CAP, DiskOptions.builder().blockSize(4096).initiallyEmpty(true).build());
+      TrackedDisk d = createDisk(cbt);
       d.recordWrite(0, 4096);
       d.createSnapshot();
       d.disableChangeTracking();
