@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -25,6 +29,14 @@ import net.openhft.chronicle.map.ChronicleMap;
  * <p>Thread-safety: every method may be called concurrently; Chronicle Map locks per segment.
  * Callers serialise the updates of one disk (they hold the disk's lock). {@link #close} waits for
  * the calls running on the map; any call after it throws {@link InvalidStateException}.
+ *
+ * <p>Interrupts: a persisted map grows through a file channel, and a channel used by a thread that
+ * is interrupted, before or during the call, closes itself for good (every later update of the
+ * engine then failed with Chronicle's exception). So the updates of a persisted catalog run on one
+ * thread of the catalog's own, which nobody interrupts, while the caller waits for them without
+ * reacting to interrupts (its interrupt status is kept). That costs a hand-off between threads per
+ * update, next to the journal write and sync that every such update follows. Reads, and every call
+ * on an in-memory catalog (no file, no channel), run on the caller's thread.
  */
 public final class SnapshotCatalog implements AutoCloseable {
   static {
@@ -39,18 +51,34 @@ public final class SnapshotCatalog implements AutoCloseable {
   private final ReadWriteLock closing = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private SnapshotCatalog(ChronicleMap<String, byte[]> map) {
+  /** Runs the updates of a persisted catalog; {@code null} for an in-memory one. */
+  private final ExecutorService updater;
+
+  private SnapshotCatalog(ChronicleMap<String, byte[]> map, ExecutorService updater) {
     this.map = map;
+    this.updater = updater;
   }
 
   /** An off-heap catalog with room for about {@code entries} records (it grows past that). */
   public static SnapshotCatalog inMemory(long entries) {
-    return new SnapshotCatalog(builder(entries).create());
+    return new SnapshotCatalog(builder(entries).create(), null);
   }
 
   /** A catalog mapped from {@code file}, created if absent. */
   public static SnapshotCatalog persistedTo(Path file, long entries) throws IOException {
-    return new SnapshotCatalog(builder(entries).createPersistedTo(file.toFile()));
+    ExecutorService updater =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "cbt-catalog-updater");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      return new SnapshotCatalog(builder(entries).createPersistedTo(file.toFile()), updater);
+    } catch (IOException | RuntimeException | Error e) {
+      updater.shutdown();
+      throw e;
+    }
   }
 
   private static net.openhft.chronicle.map.ChronicleMapBuilder<String, byte[]> builder(long n) {
@@ -68,7 +96,7 @@ public final class SnapshotCatalog implements AutoCloseable {
   }
 
   public void putDisk(String diskId, DiskRecord record) {
-    guarded(() -> map.put(DISK_PREFIX + diskId, record.encode()));
+    updating(() -> map.put(DISK_PREFIX + diskId, record.encode()));
   }
 
   /** The disk's record; empty if absent or unreadable. */
@@ -77,11 +105,11 @@ public final class SnapshotCatalog implements AutoCloseable {
   }
 
   public void removeDisk(String diskId) {
-    guarded(() -> map.remove(DISK_PREFIX + diskId));
+    updating(() -> map.remove(DISK_PREFIX + diskId));
   }
 
   public void putSnapshot(String diskId, String snapshotId, SnapshotRecord record) {
-    guarded(() -> map.put(snapshotKey(diskId, snapshotId), record.encode()));
+    updating(() -> map.put(snapshotKey(diskId, snapshotId), record.encode()));
   }
 
   /** The snapshot's boundary; empty if absent or unreadable. */
@@ -91,13 +119,13 @@ public final class SnapshotCatalog implements AutoCloseable {
   }
 
   public boolean removeSnapshot(String diskId, String snapshotId) {
-    return guarded(() -> map.remove(snapshotKey(diskId, snapshotId))) != null;
+    return updating(() -> map.remove(snapshotKey(diskId, snapshotId))) != null;
   }
 
   /** Removes every snapshot record of the disk. */
   public void removeSnapshotsOf(String diskId) {
     String prefix = SNAPSHOT_PREFIX + diskId + "/";
-    guarded(() -> map.keySet().removeIf(k -> k.startsWith(prefix)));
+    updating(() -> map.keySet().removeIf(k -> k.startsWith(prefix)));
   }
 
   /** The number of records. */
@@ -128,6 +156,53 @@ public final class SnapshotCatalog implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #guarded} for an update: on the updater thread for a persisted catalog (see the class
+   * notes), waiting for it whatever interrupts arrive meanwhile; the caller's interrupt status is
+   * kept. A failure of the update is rethrown as it was.
+   */
+  private <T> T updating(Supplier<T> op) {
+    if (updater == null) {
+      return guarded(op);
+    }
+    Lock read = closing.readLock();
+    read.lock();
+    try {
+      if (closed) {
+        throw new InvalidStateException("engine is closed");
+      }
+      return awaitUninterruptibly(updater.submit(op::get));
+    } finally {
+      read.unlock();
+    }
+  }
+
+  private static <T> T awaitUninterruptibly(Future<T> update) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return update.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException("catalog update failed", cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Closes the map once every running operation on it has ended; later calls do nothing. */
   @Override
   public void close() {
@@ -138,6 +213,9 @@ public final class SnapshotCatalog implements AutoCloseable {
         return;
       }
       closed = true;
+      if (updater != null) {
+        updater.shutdown();
+      }
       map.close();
     } catch (RuntimeException e) {
       throw new UncheckedIOException(new IOException("closing catalog failed", e));

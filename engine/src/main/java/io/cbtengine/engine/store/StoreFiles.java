@@ -2,6 +2,7 @@ package io.cbtengine.engine.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -24,10 +25,12 @@ final class StoreFiles {
 
   /** Makes a directory's entries (creations, renames, deletions) durable. */
   static void syncDirectory(Path dir) throws IOException {
-    InterruptStatus.cleared(
+    InterruptStatus.retried(
         () -> {
           try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
+          } catch (ClosedByInterruptException e) {
+            throw e; // not done: run again
           } catch (IOException e) {
             // Some file systems refuse to open directories; their metadata is then synchronous.
             if (!Files.isDirectory(dir)) {
@@ -40,9 +43,10 @@ final class StoreFiles {
 
   /** Writes {@code content} to a temp file, forces it, renames it over {@code target}, syncs. */
   static void writeAtomically(Path target, ByteBuffer content) throws IOException {
-    InterruptStatus.cleared(
+    InterruptStatus.retried(
         () -> {
-          writeAtomicallyInterruptible(target, content);
+          // Each attempt writes the whole content again.
+          writeAtomicallyInterruptible(target, content.duplicate());
           return null;
         });
   }
@@ -86,7 +90,7 @@ final class StoreFiles {
   }
 
   static byte[] readAll(Path file, long maxBytes) throws IOException {
-    return InterruptStatus.cleared(() -> readAllInterruptible(file, maxBytes));
+    return InterruptStatus.retried(() -> readAllInterruptible(file, maxBytes));
   }
 
   private static byte[] readAllInterruptible(Path file, long maxBytes) throws IOException {

@@ -3,8 +3,12 @@ package io.cbtengine.engine.catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +35,55 @@ class SnapshotCatalogInterruptTest {
       assertEquals(50_000, catalog.snapshot("d", "s49999").orElseThrow().sequence());
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Interrupts that arrive while the calls run (an executor shutting down under a snapshot, say):
+   * every update must still succeed, and the catalog must keep working after. A status set before a
+   * call is handled by clearing it; one that arrives during a call reaches a channel the map is
+   * growing through, so the catalog must not grow the map on the caller's thread.
+   */
+  @Test
+  void growingPersistedCatalog_interruptedDuringCalls_keepsWorking(@TempDir Path dir)
+      throws Exception {
+    int records = 60_000;
+    try (SnapshotCatalog catalog = SnapshotCatalog.persistedTo(dir.resolve("c.cmap"), 1024)) {
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < records; i++) {
+                    Thread.interrupted(); // the caller ignores interrupts; the catalog must too
+                    catalog.putSnapshot("d", "s" + i, new SnapshotRecord(1, 2, i + 1, 4096, 0, 0));
+                    catalog.putDisk(
+                        "d" + (i % 7), new DiskRecord(true, false, 1, 2, i, 4096, 65536, 1));
+                  }
+                } catch (Throwable t) {
+                  failure.set(t);
+                } finally {
+                  done.set(true);
+                }
+              });
+      writer.start();
+      long interrupts = 0;
+      while (!done.get()) {
+        writer.interrupt();
+        interrupts++;
+        LockSupport.parkNanos(20_000);
+      }
+      writer.join();
+      if (failure.get() != null) {
+        throw new AssertionError(
+            "update failed after " + interrupts + " interrupts", failure.get());
+      }
+      assertTrue(interrupts > 100, "the writer was interrupted while it wrote: " + interrupts);
+      assertEquals(records + 7, catalog.size());
+      catalog.putSnapshot("d", "after", new SnapshotRecord(1, 2, 1, 4096, 0, 0));
+      assertEquals(records + 8, catalog.size());
+      assertEquals(records, catalog.snapshot("d", "s" + (records - 1)).orElseThrow().sequence());
     }
   }
 }
