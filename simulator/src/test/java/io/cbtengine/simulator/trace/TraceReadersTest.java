@@ -89,9 +89,12 @@ class TraceReadersTest {
             "merge.csv",
             "128166385295514663,x_y,1,Write,4096,4096,2833",
             "128166385295514663,x,y_1,Write,8192,4096,2833",
-            "128166385295514663,x,-1,Write,8192,4096,2833");
+            "128166385295514663,x,-1,Write,8192,4096,2833",
+            // Both a bad disk number and an unknown type: the line's shape is wrong first.
+            "128166385295514663,x,y_2,Flush,8192,4096,2833");
     assertEquals(List.of(new TraceWrite("x_y_1", 4096, 4096, 0, 1)), readAll(TraceFormat.MSR, p));
-    assertEquals(2, count(TraceFormat.MSR, p).skipped(SkipReason.MALFORMED));
+    assertEquals(3, count(TraceFormat.MSR, p).skipped(SkipReason.MALFORMED));
+    assertEquals(0, count(TraceFormat.MSR, p).skipped(SkipReason.UNKNOWN_OPCODE));
   }
 
   /**

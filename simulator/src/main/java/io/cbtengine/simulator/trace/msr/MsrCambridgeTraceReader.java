@@ -32,6 +32,12 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
       throw Skip.MALFORMED;
     }
     long ticks = parseLong(f[0]);
+    // The disk number must be digits: the device name joins host and disk with '_', which host
+    // names may hold too, so a disk number "y_1" on host "x" would merge with disk 1 of "x_y".
+    // Checked before the type, so that a line wrong in both counts as malformed.
+    if (f[1].isEmpty() || !isDiskNumber(f[2])) {
+      throw Skip.MALFORMED;
+    }
     boolean write;
     if (f[3].equalsIgnoreCase("Write")) {
       write = true;
@@ -42,11 +48,6 @@ public final class MsrCambridgeTraceReader extends LineTraceReader {
     }
     long offset = parseLong(f[4]);
     long size = parseLong(f[5]);
-    // The disk number must be digits: the device name joins host and disk with '_', which host
-    // names may hold too, so a disk number "y_1" on host "x" would merge with disk 1 of "x_y".
-    if (f[1].isEmpty() || !isDiskNumber(f[2])) {
-      throw Skip.MALFORMED;
-    }
     checkRequest(offset, size);
     if (!seenFirst) {
       firstTicks = ticks;
