@@ -13,6 +13,7 @@ import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -197,6 +198,100 @@ class EngineCloseTest {
               "round " + round + ": acknowledged write at " + w[0] + " missing after reopen");
         }
       }
+    }
+  }
+
+  /**
+   * {@code close()} called on an interrupted thread (a service stopping its executor with {@code
+   * shutdownNow}) while the freezer still has cut epochs to write: close must wait for the freezer
+   * as always. It used to stop waiting at once, write the same epoch files as the still-running
+   * freezer (through the same temporary files), and release the directory while the freezer went on
+   * writing into it. After close returns nothing in the directory changes, and a reopened engine
+   * answers every interval with exactly the blocks written in it.
+   */
+  @Test
+  void closeOnAnInterruptedThread_waitsForTheFreezer(@TempDir Path tmp) throws Exception {
+    long capacity = 1L << 40;
+    int blockSize = 4096;
+    int cuts = 8;
+    DiskId id = new DiskId("d1");
+    Path dir = tmp.resolve("engine");
+    List<SnapshotInfo> snaps = new ArrayList<>();
+    List<long[]> writtenPerEpoch = new ArrayList<>();
+    // One intent region for the whole disk: one forced record per epoch, not one per 64 MiB.
+    ChangeTracker engine =
+        CbtEngine.open(dir, EngineOptions.defaults().withIntentRegionBytes(capacity));
+    TrackedDisk disk =
+        engine.createDisk(
+            id, capacity, DiskOptions.builder().blockSize(blockSize).initiallyEmpty(true).build());
+    snaps.add(disk.createSnapshot());
+    SplittableRandom random = new SplittableRandom(5);
+    for (int c = 0; c < cuts; c++) {
+      // Enough random blocks that each freeze takes milliseconds: the freezer falls behind.
+      long[] blocks = random.longs(600_000, 0, capacity / blockSize).sorted().distinct().toArray();
+      for (long b : blocks) {
+        disk.recordWrite(b * blockSize, blockSize);
+      }
+      writtenPerEpoch.add(blocks);
+      snaps.add(disk.createSnapshot());
+    }
+    Thread.currentThread().interrupt();
+    try {
+      engine.close();
+      assertTrue(Thread.currentThread().isInterrupted(), "the status is left set");
+    } finally {
+      Thread.interrupted();
+    }
+    String closedState = listing(dir);
+    Thread.sleep(500);
+    assertEquals(closedState, listing(dir), "files changed after close returned");
+
+    try (ChangeTracker reopened = CbtEngine.open(dir)) {
+      TrackedDisk d = reopened.disk(id);
+      for (int c = 0; c < cuts; c++) {
+        long[] answered = new long[writtenPerEpoch.get(c).length + 1];
+        int n = 0;
+        for (long off = 0; off < capacity; ) {
+          DiskChangeInfo r =
+              d.queryChangedDiskAreas(
+                  snaps.get(c + 1).id(), off, snaps.get(c).changeId().toString());
+          for (DiskChangeExtent e : r.changedArea()) {
+            for (long b = e.start() / blockSize; b < e.end() / blockSize; b++) {
+              assertTrue(
+                  n < answered.length - 1, "epoch " + (c + 1) + ": more blocks than written");
+              answered[n++] = b;
+            }
+          }
+          off = r.startOffset() + r.length();
+        }
+        assertTrue(
+            Arrays.equals(writtenPerEpoch.get(c), Arrays.copyOf(answered, n)),
+            "epoch "
+                + (c + 1)
+                + " after reopening: "
+                + n
+                + " blocks answered, "
+                + writtenPerEpoch.get(c).length
+                + " written");
+      }
+    }
+  }
+
+  /** Every file under {@code dir} with its size and modification time, one per line. */
+  private static String listing(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+      StringBuilder out = new StringBuilder();
+      for (Path p : files.sorted().toList()) {
+        if (java.nio.file.Files.isRegularFile(p)) {
+          out.append(dir.relativize(p))
+              .append(' ')
+              .append(java.nio.file.Files.size(p))
+              .append(' ')
+              .append(java.nio.file.Files.getLastModifiedTime(p).toMillis())
+              .append('\n');
+        }
+      }
+      return out.toString();
     }
   }
 }

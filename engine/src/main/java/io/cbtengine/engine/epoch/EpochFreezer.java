@@ -30,6 +30,9 @@ public final class EpochFreezer implements AutoCloseable {
   /** Cut epochs allowed to wait for the freezer before submitters help. */
   public static final int MAX_BACKLOG = 8;
 
+  /** How long closing waits for the scheduled freezes: one minute. */
+  private static final long TERMINATION_WAIT_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -121,22 +124,42 @@ public final class EpochFreezer implements AutoCloseable {
   public void abandon() {
     abandoned = true;
     executor.shutdownNow();
-    try {
-      executor.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitTermination();
   }
 
-  /** Stops the thread after the scheduled freezes ran (unpaced from here on). */
+  /**
+   * Stops the thread after the scheduled freezes ran (unpaced from here on). Waits for them even if
+   * the calling thread is interrupted (its status is kept): the engine's close writes the epochs
+   * the freezer has not, and must not do so while the freezer still writes the same files.
+   */
   @Override
   public void close() {
     closing = true;
     executor.shutdown();
+    awaitTermination();
+  }
+
+  /**
+   * Waits up to {@link #TERMINATION_WAIT_NANOS} for the thread to end, whatever interrupts come.
+   */
+  private void awaitTermination() {
+    long deadline = System.nanoTime() + TERMINATION_WAIT_NANOS;
+    boolean interrupted = false;
     try {
-      executor.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      while (true) {
+        try {
+          long left = deadline - System.nanoTime();
+          if (executor.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS) || left <= 0) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
