@@ -3,12 +3,10 @@ package io.cbtengine.engine.catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cbtengine.engine.Interrupting;
 import io.cbtengine.engine.catalog.CatalogRecords.DiskRecord;
 import io.cbtengine.engine.catalog.CatalogRecords.SnapshotRecord;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,36 +47,17 @@ class SnapshotCatalogInterruptTest {
       throws Exception {
     int records = 60_000;
     try (SnapshotCatalog catalog = SnapshotCatalog.persistedTo(dir.resolve("c.cmap"), 1024)) {
-      AtomicBoolean done = new AtomicBoolean();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread writer =
-          new Thread(
+      long interrupts =
+          Interrupting.run(
               () -> {
-                try {
-                  for (int i = 0; i < records; i++) {
-                    Thread.interrupted(); // the caller ignores interrupts; the catalog must too
-                    catalog.putSnapshot("d", "s" + i, new SnapshotRecord(1, 2, i + 1, 4096, 0, 0));
-                    catalog.putDisk(
-                        "d" + (i % 7), new DiskRecord(true, false, 1, 2, i, 4096, 65536, 1));
-                  }
-                } catch (Throwable t) {
-                  failure.set(t);
-                } finally {
-                  done.set(true);
+                for (int i = 0; i < records; i++) {
+                  Thread.interrupted(); // the caller ignores interrupts; the catalog must too
+                  catalog.putSnapshot("d", "s" + i, new SnapshotRecord(1, 2, i + 1, 4096, 0, 0));
+                  catalog.putDisk(
+                      "d" + (i % 7), new DiskRecord(true, false, 1, 2, i, 4096, 65536, 1));
                 }
-              });
-      writer.start();
-      long interrupts = 0;
-      while (!done.get()) {
-        writer.interrupt();
-        interrupts++;
-        LockSupport.parkNanos(20_000);
-      }
-      writer.join();
-      if (failure.get() != null) {
-        throw new AssertionError(
-            "update failed after " + interrupts + " interrupts", failure.get());
-      }
+              },
+              () -> 20_000);
       assertTrue(interrupts > 100, "the writer was interrupted while it wrote: " + interrupts);
       assertEquals(records + 7, catalog.size());
       catalog.putSnapshot("d", "after", new SnapshotRecord(1, 2, 1, 4096, 0, 0));

@@ -11,12 +11,11 @@ import io.cbtengine.api.DiskOptions;
 import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
 import io.cbtengine.engine.CbtEngine;
+import io.cbtengine.engine.Interrupting;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,36 +97,16 @@ class InterruptedWriterTest {
           cbt.createDisk(
               DISK, cap, DiskOptions.builder().blockSize(65536).initiallyEmpty(true).build());
       snaps.add(d.createSnapshot());
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      AtomicBoolean done = new AtomicBoolean();
-      Thread caller =
-          new Thread(
+      long interrupts =
+          Interrupting.run(
               () -> {
-                try {
-                  for (int i = 0; i < rounds; i++) {
-                    Thread.interrupted(); // this caller ignores interrupts; the engine must too
-                    d.recordWrite(offsetOf(i), 4096);
-                    snaps.add(d.createSnapshot());
-                  }
-                } catch (Throwable e) {
-                  failure.set(e);
-                } finally {
-                  done.set(true);
+                for (int i = 0; i < rounds; i++) {
+                  Thread.interrupted(); // this caller ignores interrupts; the engine must too
+                  d.recordWrite(offsetOf(i), 4096);
+                  snaps.add(d.createSnapshot());
                 }
-              });
-      caller.start();
-      long interrupts = 0;
-      while (!done.get()) {
-        caller.interrupt();
-        interrupts++;
-        LockSupport.parkNanos(20_000);
-      }
-      caller.join();
-      if (failure.get() != null) {
-        throw new AssertionError(
-            "call failed in round " + (snaps.size() - 1) + " after " + interrupts + " interrupts",
-            failure.get());
-      }
+              },
+              () -> 20_000);
       assertTrue(interrupts > 100, "the caller was interrupted while it ran: " + interrupts);
     }
     try (ChangeTracker cbt = CbtEngine.open(dir)) {

@@ -3,12 +3,10 @@ package io.cbtengine.engine.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cbtengine.engine.Interrupting;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,46 +21,22 @@ class StoreFilesInterruptTest {
   void writesAndReads_interruptedWhileTheyRun_allComplete(@TempDir Path dir) throws Exception {
     int rounds = 1_000;
     byte[] content = new byte[256 * 1024];
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicBoolean statusKept = new AtomicBoolean(true);
-    Thread worker =
-        new Thread(
-            () -> {
-              try {
-                for (int i = 0; i < rounds; i++) {
-                  Thread.interrupted(); // this caller ignores interrupts; the store must too
-                  content[i % content.length] = (byte) i;
-                  Path file = dir.resolve("f-" + (i % 8));
-                  StoreFiles.writeAtomically(file, ByteBuffer.wrap(content));
-                  assertArrayEquals(content, StoreFiles.readAll(file, content.length));
-                }
-                // A status set before a step is given back after it.
-                Thread.currentThread().interrupt();
-                StoreFiles.syncDirectory(dir);
-                statusKept.set(Thread.currentThread().isInterrupted());
-              } catch (Throwable t) {
-                failure.set(t);
-              } finally {
-                done.set(true);
-              }
-            });
-    worker.start();
     // Interrupts at random, 0.2 to 2 ms apart: many land inside a write or its sync. (A thread
     // interrupted faster than a step can complete would never complete it: each retry is hit
     // again, and after InterruptStatus.MAX_ATTEMPTS the step fails.)
     SplittableRandom random = new SplittableRandom(7);
-    long interrupts = 0;
-    while (!done.get()) {
-      worker.interrupt();
-      interrupts++;
-      LockSupport.parkNanos(random.nextLong(200_000, 2_000_000));
-    }
-    worker.join();
-    if (failure.get() != null) {
-      throw new AssertionError("failed after " + interrupts + " interrupts", failure.get());
-    }
+    long interrupts =
+        Interrupting.run(
+            () -> {
+              for (int i = 0; i < rounds; i++) {
+                Thread.interrupted(); // this caller ignores interrupts; the store must too
+                content[i % content.length] = (byte) i;
+                Path file = dir.resolve("f-" + (i % 8));
+                StoreFiles.writeAtomically(file, ByteBuffer.wrap(content));
+                assertArrayEquals(content, StoreFiles.readAll(file, content.length));
+              }
+            },
+            () -> random.nextLong(200_000, 2_000_000));
     assertTrue(interrupts > 20, "the worker was interrupted while it ran: " + interrupts);
-    assertTrue(statusKept.get(), "the interrupt status is set again after the step");
   }
 }
