@@ -102,6 +102,31 @@ class ChangeTrackerScenarioTest {
     assertEquals(expected, changed(disk, after, "*"));
   }
 
+  /**
+   * A disk of the largest size the engine accepts at 512-byte blocks (64 TiB, 2^37 blocks), written
+   * whole by one call, twice across a snapshot: each epoch costs no pages (it cost one bit per
+   * block, 16 GiB, and the call died with an OutOfMemoryError), and the answers are the whole disk.
+   * Found by a trial that wrote a whole disk through the simulator's JSON API.
+   */
+  @Test
+  void wholeDiskWrite_ofTheLargestDisk_answersTheWholeDisk() {
+    long capacity = 64L << 40;
+    TrackedDisk disk =
+        engine.createDisk(
+            DISK, capacity, DiskOptions.builder().blockSize(512).initiallyEmpty(true).build());
+    SnapshotInfo base = disk.createSnapshot();
+    disk.recordWrite(0, capacity);
+    SnapshotInfo first = disk.createSnapshot();
+    disk.recordWrite(0, capacity);
+    disk.recordWrite(4096, 512); // into a page written whole: nothing to add
+    SnapshotInfo second = disk.createSnapshot();
+
+    ByteRangeSet whole = ranges(0, capacity);
+    assertEquals(whole, changed(disk, first, base.changeId().toString()));
+    assertEquals(whole, changed(disk, second, first.changeId().toString()));
+    assertEquals(whole, changed(disk, second, "*"));
+  }
+
   @Test
   void extend_shrinkOrUnaligned_invalidArgumentCapacityAndNothingChanges() {
     TrackedDisk disk = engine.createDisk(DISK, 1 * GiB, EMPTY_4K);

@@ -107,6 +107,51 @@ class DenseEpochBitmapProperties {
   }
 
   /**
+   * A write of a whole disk of the largest size (2^37 blocks: 64 TiB at 512-byte blocks) marks
+   * every page as the shared full page: the table (16 MiB) and no page, where one bit per block was
+   * 16 GiB and an OutOfMemoryError. The frozen set is one run of every block.
+   */
+  @Test
+  void mark_wholeDiskOfLargestSize_allocatesNoPages() {
+    DenseEpochBitmap bitmap = new DenseEpochBitmap(DenseEpochBitmap.MAX_BLOCKS);
+    bitmap.mark(0, DenseEpochBitmap.MAX_BLOCKS - 1);
+    assertTrue(
+        bitmap.sizeInBytes() < (17L << 20), "only the table: " + bitmap.sizeInBytes() + " bytes");
+    assertTrue(bitmap.allMarked(0, DenseEpochBitmap.MAX_BLOCKS - 1));
+    // Later writes into full pages, through every path, change nothing and allocate nothing.
+    bitmap.mark(12_345, 99_999);
+    bitmap.markBlock(DenseEpochBitmap.MAX_BLOCKS - 1);
+    assertTrue(DenseEpochBitmap.markIn(bitmap.table(), 7, 7));
+    assertTrue(bitmap.sizeInBytes() < (17L << 20));
+    BlockSet frozen = bitmap.toBlockSet();
+    assertEquals(DenseEpochBitmap.MAX_BLOCKS, frozen.cardinality());
+    assertEquals(0, frozen.nextSet(0));
+    assertEquals(DenseEpochBitmap.MAX_BLOCKS, frozen.nextClear(0));
+  }
+
+  /**
+   * A full page beside a partly written one, and a full page at the end of a partial write: the
+   * frozen set holds exactly the blocks marked, whichever page of a container is full.
+   */
+  @Test
+  void fullPages_besidePartialPages_freezeExactly() {
+    int p = DenseEpochBitmap.PAGE_BITS;
+    DenseEpochBitmap bitmap = new DenseEpochBitmap(8L * p);
+    bitmap.mark(0, p - 1); // page 0 full
+    bitmap.markBlock(p + 5); // page 1: one block
+    bitmap.mark(2L * p + 100, 4L * p - 1); // page 2 partial, page 3 full
+    bitmap.mark(5L * p, 6L * p - 1); // page 5 full, page 4 absent
+    BlockSet frozen = bitmap.toBlockSet();
+    assertEquals(p + 1 + (2L * p - 100) + p, frozen.cardinality());
+    assertEquals(p, frozen.nextClear(0));
+    assertEquals(p + 5, frozen.nextSet(p));
+    assertEquals(2L * p + 100, frozen.nextSet(p + 6));
+    assertEquals(4L * p, frozen.nextClear(2L * p + 100));
+    assertEquals(5L * p, frozen.nextSet(4L * p));
+    assertEquals(6L * p, frozen.nextClear(5L * p));
+  }
+
+  /**
    * The frozen form is run-compressed container by container: one full container (a bitmap
    * container of 8 KiB uncompressed) and a run of 1,000 blocks (an array container of 2 KB) each
    * serialize to a few bytes. The containers are run-optimized as they are built, inside the paced
@@ -227,10 +272,64 @@ class DenseEpochBitmapProperties {
   @Test
   void mark_concurrentWithGrowth_losesNoBlock() throws Exception {
     int writers = 3;
-    int perWriter = 64;
-    int pages = 48;
-    int rounds = 3000;
-    long[][] blocks = new long[writers][perWriter];
+    marksRacingGrowth(
+        writers,
+        64,
+        48,
+        3000,
+        (random, w, span) -> {
+          // Block b belongs to writer b % writers: disjoint sets.
+          long b = random.nextLong(span / writers) * writers + w;
+          return new long[] {b, b};
+        });
+  }
+
+  /**
+   * Writes of whole pages (installed as the shared full page) racing writes of parts of the same
+   * pages (installed as fresh pages) and growth: whichever install wins a slot, every block marked
+   * is in the bitmap and in the frozen set, and nothing else is.
+   */
+  @Test
+  void wholePageAndPartialMarks_racingEachOtherAndGrowth_loseNothing() throws Exception {
+    int pageBits = DenseEpochBitmap.PAGE_BITS;
+    marksRacingGrowth(
+        3,
+        24,
+        12,
+        1500,
+        (random, w, span) -> {
+          // Crowded into the first six pages, so that writers race for the same slots.
+          long page = random.nextLong(6) * pageBits;
+          switch (random.nextInt(3)) {
+            case 0:
+              return new long[] {page, page + pageBits - 1};
+            case 1:
+              long first = page + random.nextLong(pageBits);
+              return new long[] {
+                first, Math.min(page + pageBits - 1, first + random.nextLong(500))
+              };
+            default:
+              long b = page + random.nextLong(pageBits);
+              return new long[] {b, b};
+          }
+        });
+  }
+
+  /** A range a writer marks in a round of {@link #marksRacingGrowth}. */
+  @FunctionalInterface
+  private interface RangeSource {
+    long[] next(java.util.SplittableRandom random, int writer, long span);
+  }
+
+  /**
+   * Rounds in which {@code writers} threads mark {@code perWriter} ranges each, from {@code
+   * source}, into a fresh bitmap while another thread grows its table one page at a time to {@code
+   * pages} pages: every block marked is in the latest table, and the frozen set holds exactly the
+   * union. Many small rounds, so that installs and growths overlap often.
+   */
+  private static void marksRacingGrowth(
+      int writers, int perWriter, int pages, int rounds, RangeSource source) throws Exception {
+    long[][][] ranges = new long[writers][perWriter][];
     DenseEpochBitmap[] current = new DenseEpochBitmap[1];
     java.util.concurrent.CyclicBarrier barrier =
         new java.util.concurrent.CyclicBarrier(writers + 2);
@@ -258,8 +357,8 @@ class DenseEpochBitmapProperties {
                     if (index == writers) {
                       grower.run();
                     } else {
-                      for (long b : blocks[index]) {
-                        current[0].mark(b, b);
+                      for (long[] r : ranges[index]) {
+                        current[0].mark(r[0], r[1]);
                       }
                     }
                     barrier.await();
@@ -275,24 +374,31 @@ class DenseEpochBitmapProperties {
     java.util.SplittableRandom random = new java.util.SplittableRandom(7);
     long span = (long) pages * DenseEpochBitmap.PAGE_BITS;
     for (int round = 0; round < rounds; round++) {
+      java.util.BitSet oracle = new java.util.BitSet();
       for (int w = 0; w < writers; w++) {
         for (int i = 0; i < perWriter; i++) {
-          // Block b belongs to writer b % writers: disjoint sets, so the oracle is exact.
-          blocks[w][i] = random.nextLong(span / writers) * writers + w;
+          long[] r = source.next(random, w, span);
+          ranges[w][i] = r;
+          oracle.set((int) r[0], (int) r[1] + 1);
         }
       }
       current[0] = new DenseEpochBitmap(1);
       barrier.await(); // start
       barrier.await(); // done
       DenseEpochBitmap bitmap = current[0];
-      TreeSet<Long> oracle = new TreeSet<>();
-      for (long[] mine : blocks) {
-        for (long b : mine) {
-          oracle.add(b);
-          assertTrue(bitmap.allMarked(b, b), "lost block " + b + " in round " + round);
+      for (long[][] mine : ranges) {
+        for (long[] r : mine) {
+          assertTrue(
+              bitmap.allMarked(r[0], r[1]), "lost " + r[0] + ".." + r[1] + " in round " + round);
         }
       }
-      assertEquals(oracle.size(), bitmap.toBlockSet().cardinality(), "round " + round);
+      BlockSet frozen = bitmap.toBlockSet();
+      assertEquals(oracle.cardinality(), frozen.cardinality(), "round " + round);
+      for (int b = oracle.nextSetBit(0); b >= 0; b = oracle.nextSetBit(b + 1)) {
+        if (!frozen.contains(b)) {
+          throw new AssertionError("frozen set lacks block " + b + " in round " + round);
+        }
+      }
     }
     stop.set(true);
     barrier.await();
