@@ -148,7 +148,9 @@ public final class EpochTrackedDisk implements TrackedDisk {
   @Override
   public long capacityBytes() {
     checkLive();
-    return capacity;
+    // The write path's capacity, not the field: extend sets the field before it publishes the
+    // path, and a capacity reported must already accept writes within it.
+    return writePath.capacity;
   }
 
   @Override

@@ -127,6 +127,46 @@ class ChangeTrackerScenarioTest {
     assertEquals(whole, changed(disk, second, "*"));
   }
 
+  /**
+   * A capacity the disk reports accepts writes within it at once: one thread extends the disk 512
+   * bytes at a time while another writes the last 512 bytes of whatever capacity it just read. The
+   * capacity used to be visible before the write path that accepts it was published, so some of
+   * those writes got InvalidArgument (a trial saw 857,011 of 77.7 million).
+   */
+  @Test
+  void extend_whileWritingAtTheReportedEnd_everyWriteWithinTheReportedCapacityAccepted()
+      throws Exception {
+    TrackedDisk disk = engine.createDisk(DISK, 1 << 20, EMPTY_4K);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    int extensions = 20_000;
+    Thread extender =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 1; i <= extensions; i++) {
+                  disk.extend((1 << 20) + 512L * i);
+                }
+              } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+              }
+            });
+    extender.start();
+    long writes = 0;
+    while (extender.isAlive() && failure.get() == null) {
+      long c = disk.capacityBytes();
+      try {
+        disk.recordWrite(c - 512, 512);
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, new AssertionError("write at reported end " + c, e));
+      }
+      writes++;
+    }
+    extender.join();
+    long written = writes;
+    assertNull(failure.get(), () -> "after " + written + " writes: " + failure.get());
+    assertEquals((1 << 20) + 512L * extensions, disk.capacityBytes());
+  }
+
   @Test
   void extend_shrinkOrUnaligned_invalidArgumentCapacityAndNothingChanges() {
     TrackedDisk disk = engine.createDisk(DISK, 1 * GiB, EMPTY_4K);
