@@ -170,6 +170,14 @@ final class DirectoryDiskStore implements DiskStore {
       Files.deleteIfExists(intentFile(g, k));
       Files.deleteIfExists(openFile(g, k));
     } catch (IOException | RuntimeException e) {
+      if (!Files.isDirectory(g)) {
+        // The generation was retired meanwhile (tracking disabled, disk deleted): its epochs are
+        // no longer wanted, and no write-intent log stays behind.
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "frozen epoch not persisted, its generation was retired: dir=" + g + ", epoch=" + k);
+        return;
+      }
       LOG.log(
           System.Logger.Level.WARNING,
           "could not persist frozen epoch; its write-intent log stays: dir=" + g + ", epoch=" + k,
