@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cbtengine.api.ChangeTracker;
 import io.cbtengine.api.DiskId;
+import io.cbtengine.api.InvalidArgumentException;
+import io.cbtengine.api.NotFoundException;
 import io.cbtengine.api.SnapshotId;
 import io.cbtengine.api.SnapshotInfo;
 import io.cbtengine.api.TrackedDisk;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The methods of the managed object {@code VslmVStorageObjectManager:VStorageObjectManager}: the
@@ -58,20 +61,29 @@ final class VslmStorageObjectEndpoint {
   JsonNode call(String method, VimRequestBody p) {
     switch (method) {
       case "VslmQueryChangedDiskAreas":
-        return VimJson.diskChangeInfo(
-            tracker.queryChangedDiskAreas(
-                diskId(p),
-                snapshotId(p),
-                p.requiredLong("startOffset"),
-                p.requiredString("changeId")));
+        {
+          DiskId disk = diskId(p);
+          String snapshot = p.requiredId("snapshotId");
+          long startOffset = p.requiredLong("startOffset");
+          String changeId = p.requiredString("changeId");
+          return VimJson.diskChangeInfo(
+              onSnapshot(
+                  disk,
+                  snapshot,
+                  s -> tracker.queryChangedDiskAreas(disk, s, startOffset, changeId)));
+        }
       case "VslmCreateSnapshot_Task":
         return createSnapshot(diskId(p), p.optionalString("description", ""));
       case "VslmDeleteSnapshot_Task":
-        return deleteSnapshot(diskId(p), snapshotId(p));
+        return deleteSnapshot(diskId(p), p.requiredId("snapshotId"));
       case "VslmRetrieveSnapshots":
         return retrieveSnapshots(diskId(p));
       case "VslmRetrieveSnapshotDetails":
-        return retrieveSnapshotDetails(diskId(p), snapshotId(p));
+        {
+          DiskId disk = diskId(p);
+          return onSnapshot(
+              disk, p.requiredId("snapshotId"), s -> retrieveSnapshotDetails(disk, s));
+        }
       case "VslmRetrieveVStorageObject":
         return retrieveVStorageObject(tracker.disk(diskId(p)));
       default:
@@ -100,20 +112,24 @@ final class VslmStorageObjectEndpoint {
     return VimJson.moRef(VslmTaskTable.MO_TYPE, task);
   }
 
-  private JsonNode deleteSnapshot(DiskId disk, SnapshotId snapshot) {
+  private JsonNode deleteSnapshot(DiskId disk, String snapshotId) {
     String task =
         tasks.run(
             "VslmDeleteSnapshot_Task",
             "com.vmware.vslm.vstorageobject.deleteSnapshot",
             disk.value(),
-            () -> {
-              tracker.disk(disk).deleteSnapshot(snapshot);
-              Map<SnapshotId, String> d = descriptions.get(disk);
-              if (d != null) {
-                d.remove(snapshot);
-              }
-              return NullNode.instance;
-            });
+            () ->
+                onSnapshot(
+                    disk,
+                    snapshotId,
+                    snapshot -> {
+                      tracker.disk(disk).deleteSnapshot(snapshot);
+                      Map<SnapshotId, String> d = descriptions.get(disk);
+                      if (d != null && snapshot != null) {
+                        d.remove(snapshot);
+                      }
+                      return NullNode.instance;
+                    }));
     return VimJson.moRef(VslmTaskTable.MO_TYPE, task);
   }
 
@@ -171,11 +187,41 @@ final class VslmStorageObjectEndpoint {
     return "[cbt-sim] " + disk.value() + "/" + disk.value() + ".vmdk";
   }
 
+  /**
+   * The disk a request names. An id no disk can have (outside {@code [A-Za-z0-9._:-]}, empty, too
+   * long) names an unknown disk: {@code NotFound}, first in the contract's order, as vSphere
+   * answers; not a bad argument.
+   */
   private static DiskId diskId(VimRequestBody p) {
-    return new DiskId(p.requiredId("id"));
+    String raw = p.requiredId("id");
+    try {
+      return new DiskId(raw);
+    } catch (InvalidArgumentException e) {
+      throw new NotFoundException("disk not found: disk=" + raw);
+    }
   }
 
-  private static SnapshotId snapshotId(VimRequestBody p) {
-    return new SnapshotId(p.requiredId("snapshotId"));
+  /**
+   * Runs {@code call} with the snapshot a request names. An id no snapshot can have is passed as
+   * {@code null}: the engine then runs its earlier checks in the contract's order (unknown disk,
+   * tracking disabled) and refuses the snapshot as unknown, and that {@code NotFound} is given
+   * again naming the id as sent. It was {@code InvalidArgument}, ahead of every other check.
+   */
+  private <T> T onSnapshot(DiskId disk, String snapshotId, Function<SnapshotId, T> call) {
+    SnapshotId snapshot;
+    try {
+      snapshot = new SnapshotId(snapshotId);
+    } catch (InvalidArgumentException e) {
+      snapshot = null;
+    }
+    try {
+      return call.apply(snapshot);
+    } catch (NotFoundException e) {
+      if (snapshot == null && tracker.findDisk(disk).isPresent()) {
+        throw new NotFoundException(
+            "snapshot not found: disk=" + disk + ", snapshot=" + snapshotId);
+      }
+      throw e;
+    }
   }
 }

@@ -266,6 +266,53 @@ class VsphereJsonServerFaultsTest {
     fault(http.get("/cbt-sim/disks/nope", session), 500, "NotFound");
   }
 
+  /**
+   * An id no snapshot can have (a space, empty, too long) is an unknown snapshot, refused in the
+   * contract's order: NotFound for an unknown disk (or a disk id no disk can have) first, then
+   * InvalidState while tracking is disabled, then NotFound naming the id. It was InvalidArgument,
+   * ahead of every other check.
+   */
+  @Test
+  void query_snapshotIdNoSnapshotCanHave_faultsInTheContractsOrder() throws Exception {
+    String longId = "s".repeat(200);
+    for (String bad : new String[] {"a b", "", longId}) {
+      fault(
+          http.post(
+              VSLM + "VslmQueryChangedDiskAreas", query("nodisk", bad, "0", "\"*\""), session),
+          500,
+          "NotFound");
+      fault(
+          http.post(
+              VSLM + "VslmQueryChangedDiskAreas", query("no disk", bad, "0", "\"*\""), session),
+          500,
+          "NotFound");
+      JsonNode b =
+          fault(
+              http.post(
+                  VSLM + "VslmQueryChangedDiskAreas", query("d1", bad, "0", "\"*\""), session),
+              500,
+              "NotFound");
+      assertTrue(b.get("faultstring").asText().contains("snapshot=" + bad), "names the id: " + b);
+      fault(
+          http.post(
+              VSLM + "VslmRetrieveSnapshotDetails",
+              "{\"id\":{\"_typeName\":\"ID\",\"id\":\"d1\"},"
+                  + "\"snapshotId\":{\"_typeName\":\"ID\",\"id\":\""
+                  + bad
+                  + "\"}}",
+              session),
+          500,
+          "NotFound");
+    }
+    ok(http.post("/cbt-sim/disks/d-off2/create", "{\"capacityBytes\":1048576}", session));
+    ok(http.post("/cbt-sim/disks/d-off2/changeTracking", "{\"enabled\":false}", session));
+    fault(
+        http.post(
+            VSLM + "VslmQueryChangedDiskAreas", query("d-off2", "a b", "0", "\"*\""), session),
+        500,
+        "InvalidState");
+  }
+
   @Test
   void query_trackingDisabled_isInvalidState() throws Exception {
     ok(http.post("/cbt-sim/disks/d-off/create", "{\"capacityBytes\":1048576}", session));
