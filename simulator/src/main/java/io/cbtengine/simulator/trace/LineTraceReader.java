@@ -229,8 +229,14 @@ public abstract class LineTraceReader implements TraceReader {
     return line.trim().split("[ \\t]+");
   }
 
-  /** A decimal integer, possibly negative. */
+  /**
+   * A decimal integer, possibly negative. A leading {@code +}, which {@link Long#parseLong} takes,
+   * is malformed: no trace format writes one, so it is damage.
+   */
   protected static long parseLong(String field) throws Skip {
+    if (field.startsWith("+")) {
+      throw Skip.MALFORMED;
+    }
     try {
       return Long.parseLong(field);
     } catch (NumberFormatException e) {

@@ -181,6 +181,16 @@ class TraceReadersTest {
     assertCounts(c, 1, SkipReason.ZERO_SIZE, SkipReason.UNKNOWN_OPCODE, SkipReason.MALFORMED);
   }
 
+  /** A number with a leading '+' (Long.parseLong takes it) is damage in every line format. */
+  @Test
+  void plusSignedNumber_isMalformed() throws IOException {
+    Path p = text("plus.csv", "007,+5,8,1,7", "007,5,+8,1,7", "007,5,8,1,7");
+    assertEquals(
+        List.of(new TraceWrite("7", 5L * 512, 8 * 512, 7_000_000_000L, 3)),
+        readAll(TraceFormat.TENCENT, p));
+    assertEquals(2, count(TraceFormat.TENCENT, p).skipped(SkipReason.MALFORMED));
+  }
+
   @Test
   void alibaba_opcodesAndMicroseconds_parsed() throws IOException {
     Path p =
