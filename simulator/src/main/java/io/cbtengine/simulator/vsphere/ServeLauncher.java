@@ -26,6 +26,49 @@ public final class ServeLauncher {
   /** The exit code of bad usage or unreadable input, as every {@code cbt-sim} command uses it. */
   public static final int EXIT_USAGE = 2;
 
+  /**
+   * The exit code of a server one of whose threads died of a {@link VirtualMachineError} (out of
+   * memory, most likely): it exits at once rather than serve on with dead threads.
+   */
+  public static final int EXIT_VM_ERROR = 3;
+
+  private static final byte[] VM_ERROR_MESSAGE =
+      ("cbt-sim serve: a thread died of a VirtualMachineError (out of memory?); exiting with code "
+              + EXIT_VM_ERROR
+              + ", without closing the engine\n")
+          .getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Makes a {@link VirtualMachineError} that kills any thread end the process with {@link
+   * #EXIT_VM_ERROR}. An OutOfMemoryError in the HTTP server's threads used to leave the process up
+   * with its dispatcher dead: every request hung, and SIGTERM (whose handler needs memory too) did
+   * not stop it. The message is written from bytes and a stream made here, before memory runs out;
+   * the engine is not closed (that needs memory), so a persistent one recovers at its next open as
+   * after a crash. Other uncaught exceptions go to the handler there was before.
+   */
+  public static void exitOnVirtualMachineError() {
+    java.io.FileOutputStream stderr = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          if (e instanceof VirtualMachineError) {
+            try {
+              stderr.write(VM_ERROR_MESSAGE);
+            } catch (Throwable ignored) {
+              // Nothing more can be said; the exit code says it.
+            }
+            Runtime.getRuntime().halt(EXIT_VM_ERROR);
+          }
+          if (previous != null) {
+            previous.uncaughtException(thread, e);
+          } else {
+            // What the JVM prints without a handler (the thread group would call this one again).
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace(System.err);
+          }
+        });
+  }
+
   private ServeLauncher() {}
 
   /**
@@ -90,6 +133,7 @@ public final class ServeLauncher {
       PrintWriter out,
       PrintWriter err,
       Runnable whenListening) {
+    exitOnVirtualMachineError();
     // The hook is registered before the server starts, so that a signal sent as soon as the
     // "listening on" line shows still closes the server and the engine cleanly.
     AtomicReference<VsphereJsonServer> running = new AtomicReference<>();
