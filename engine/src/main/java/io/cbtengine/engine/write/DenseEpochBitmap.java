@@ -63,7 +63,9 @@ public final class DenseEpochBitmap {
    * The page of every slot whose blocks were all marked by one write covering the whole page while
    * the slot was empty: shared, never written (every bit is set, so check before set never writes
    * it), so a write of a whole large disk costs no pages (it cost one bit per block: 16 GiB for a
-   * 64 TiB disk at 512-byte blocks, and an OutOfMemoryError).
+   * 64 TiB disk at 512-byte blocks, and an OutOfMemoryError). Every code path that writes a page
+   * must therefore check before it sets ({@link #setBit}, {@link #markInPage}): an unconditional
+   * write would race on this shared page.
    */
   private static final long[] FULL = fullPage();
 
