@@ -74,8 +74,22 @@ public final class SnapshotCatalog implements AutoCloseable {
               return t;
             });
     try {
-      return new SnapshotCatalog(builder(entries).createPersistedTo(file.toFile()), updater);
-    } catch (IOException | RuntimeException | Error e) {
+      // Created on the updater thread too: creating the file also goes through channels.
+      ChronicleMap<String, byte[]> map =
+          awaitUninterruptibly(
+              updater.submit(
+                  () -> {
+                    try {
+                      return builder(entries).createPersistedTo(file.toFile());
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  }));
+      return new SnapshotCatalog(map, updater);
+    } catch (UncheckedIOException e) {
+      updater.shutdown();
+      throw e.getCause();
+    } catch (RuntimeException | Error e) {
       updater.shutdown();
       throw e;
     }

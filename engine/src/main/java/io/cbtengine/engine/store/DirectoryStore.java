@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <pre>
  * FORMAT          "cbt-engine store" and "format=1"; another version is refused
  * LOCK            held (FileChannel lock) while an engine has the directory open
- * CLEAN           present only after a clean close; removed at open
+ * CLEAN           present only after a clean close; removed when recovery starts
  * catalog.cmap    the Chronicle Map catalog, rebuilt from the journals at every open
  * disks/          one folder per disk, see {@link DirectoryDiskStore}
  * trash/          folders being deleted; emptied at open
@@ -91,7 +91,8 @@ public final class DirectoryStore implements AutoCloseable {
    * @throws FileFaultException if the directory is not a store of this format
    */
   public static DirectoryStore open(Path dir, boolean intentLogging, long intentRegionBytes) {
-    FileChannel ch = null;
+    // The lock's channel, in an array so that the retried step below can replace it.
+    FileChannel[] opened = new FileChannel[1];
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new FileFaultException(
           FileFaultException.CORRUPT,
@@ -119,15 +120,22 @@ public final class DirectoryStore implements AutoCloseable {
         }
       }
 
-      ch =
-          FileChannel.open(
-              dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
+      // The lock's channel is used only here and at close: an interrupt that closes it while it
+      // is opened or locked (which releases the lock) is met by doing both again.
+      FileLock lock =
+          InterruptStatus.retried(
+              () -> {
+                closeQuietly(opened[0]);
+                opened[0] =
+                    FileChannel.open(
+                        dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try {
+                  return opened[0].tryLock();
+                } catch (OverlappingFileLockException e) {
+                  return null;
+                }
+              });
+      FileChannel ch = opened[0];
       if (lock == null) {
         throw new InvalidStateException(
             "directory is in use by another engine (LOCK held): dir=" + dir);
@@ -162,23 +170,22 @@ public final class DirectoryStore implements AutoCloseable {
         Files.createDirectories(dir.resolve("disks"));
       }
 
-      Path clean = dir.resolve("CLEAN");
-      boolean wasClean = fresh || Files.exists(clean);
-      Files.deleteIfExists(clean);
-      StoreFiles.syncDirectory(dir);
+      // CLEAN is consumed by recover(), not here: an open that fails before recovering (the
+      // catalog could not be created, say) must leave a clean close clean.
+      boolean wasClean = fresh || Files.exists(dir.resolve("CLEAN"));
       DirectoryStore store =
           new DirectoryStore(dir, intentLogging, intentRegionBytes, ch, lock, wasClean);
       StoreFiles.deleteTree(dir.resolve("trash"));
       return store;
     } catch (IOException e) {
-      closeQuietly(ch);
+      closeQuietly(opened[0]);
       throw new FileFaultException(
           FileFaultException.CORRUPT,
           dir.toString(),
           "cannot open engine directory: dir=" + dir + ", error=" + e,
           e);
     } catch (RuntimeException e) {
-      closeQuietly(ch);
+      closeQuietly(opened[0]);
       throw e;
     }
   }
@@ -260,8 +267,22 @@ public final class DirectoryStore implements AutoCloseable {
     return p;
   }
 
-  /** Recovers every disk in the directory; see the class comment. */
+  /**
+   * Recovers every disk in the directory; see the class comment. First removes the CLEAN mark
+   * (durably): from here on the directory changes, and a stop before the next clean close is
+   * unclean.
+   */
   public List<RecoveredDisk> recover() {
+    try {
+      Files.deleteIfExists(dir.resolve("CLEAN"));
+      StoreFiles.syncDirectory(dir);
+    } catch (IOException e) {
+      throw new FileFaultException(
+          FileFaultException.CORRUPT,
+          dir.toString(),
+          "cannot remove the clean mark: dir=" + dir + ", error=" + e,
+          e);
+    }
     List<RecoveredDisk> out = new ArrayList<>();
     Path disks = dir.resolve("disks");
     List<Path> folders = new ArrayList<>();
