@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cbtengine.simulator.ChildJava;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,18 +104,9 @@ class ServeCommandTest {
   @Test
   void serve_separateProcess_printsPortAndAcceptsLogin(@TempDir Path dir) throws Exception {
     Path pw = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.addAll(
-        List.of(
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
+    List<String> cmd =
+        ChildJava.command(
+            List.of("-Xmx256m"),
             CbtSim.class.getName(),
             "serve",
             "--port",
@@ -124,7 +114,7 @@ class ServeCommandTest {
             "--user",
             "backup",
             "--password-file",
-            pw.toString()));
+            pw.toString());
     Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err.txt").toFile()).start();
     try {
       BufferedReader out =

@@ -3,12 +3,10 @@ package io.cbtengine.simulator.vsphere;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
+import io.cbtengine.simulator.ChildJava;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -42,15 +40,7 @@ class ServeVmErrorTest {
   }
 
   private static Process child(Path dir, String what) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), DyingThread.class.getName(), what));
+    List<String> cmd = ChildJava.command(List.of(), DyingThread.class.getName(), what);
     return new ProcessBuilder(cmd)
         .redirectOutput(dir.resolve(what + ".out").toFile())
         .redirectError(dir.resolve(what + ".err").toFile())

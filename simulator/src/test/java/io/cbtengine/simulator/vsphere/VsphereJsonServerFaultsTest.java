@@ -276,22 +276,16 @@ class VsphereJsonServerFaultsTest {
   void query_snapshotIdNoSnapshotCanHave_faultsInTheContractsOrder() throws Exception {
     String longId = "s".repeat(200);
     for (String bad : new String[] {"a b", "", longId}) {
-      fault(
-          http.post(
-              VSLM + "VslmQueryChangedDiskAreas", query("nodisk", bad, "0", "\"*\""), session),
-          500,
-          "NotFound");
-      fault(
-          http.post(
-              VSLM + "VslmQueryChangedDiskAreas", query("no disk", bad, "0", "\"*\""), session),
-          500,
-          "NotFound");
-      JsonNode b =
-          fault(
-              http.post(
-                  VSLM + "VslmQueryChangedDiskAreas", query("d1", bad, "0", "\"*\""), session),
-              500,
-              "NotFound");
+      // An unknown disk, a disk id no disk can have, then a disk that exists.
+      JsonNode b = null;
+      for (String disk : new String[] {"nodisk", "no disk", "d1"}) {
+        b =
+            fault(
+                http.post(
+                    VSLM + "VslmQueryChangedDiskAreas", query(disk, bad, "0", "\"*\""), session),
+                500,
+                "NotFound");
+      }
       assertTrue(b.get("faultstring").asText().contains("snapshot=" + bad), "names the id: " + b);
       fault(
           http.post(
