@@ -27,37 +27,46 @@ public final class ServeLauncher {
   public static final int EXIT_USAGE = 2;
 
   /**
-   * The exit code of a server one of whose threads died of a {@link VirtualMachineError} (out of
-   * memory, most likely): it exits at once rather than serve on with dead threads.
+   * The exit code of a server one of whose threads died of an {@link OutOfMemoryError}: it exits at
+   * once rather than serve on with dead threads. The same code as the JVM's own {@code
+   * -XX:+ExitOnOutOfMemoryError}.
    */
-  public static final int EXIT_VM_ERROR = 3;
+  public static final int EXIT_OUT_OF_MEMORY = 3;
 
-  private static final byte[] VM_ERROR_MESSAGE =
-      ("cbt-sim serve: a thread died of a VirtualMachineError (out of memory?); exiting with code "
-              + EXIT_VM_ERROR
+  private static final byte[] OUT_OF_MEMORY_MESSAGE =
+      ("cbt-sim serve: a thread died of an OutOfMemoryError; exiting with code "
+              + EXIT_OUT_OF_MEMORY
               + ", without closing the engine\n")
           .getBytes(StandardCharsets.US_ASCII);
 
+  private static final java.util.concurrent.atomic.AtomicBoolean EXIT_ON_OOM_INSTALLED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /**
-   * Makes a {@link VirtualMachineError} that kills any thread end the process with {@link
-   * #EXIT_VM_ERROR}. An OutOfMemoryError in the HTTP server's threads used to leave the process up
-   * with its dispatcher dead: every request hung, and SIGTERM (whose handler needs memory too) did
-   * not stop it. The message is written from bytes and a stream made here, before memory runs out;
-   * the engine is not closed (that needs memory), so a persistent one recovers at its next open as
-   * after a crash. Other uncaught exceptions go to the handler there was before.
+   * Makes an {@link OutOfMemoryError} that kills any thread end the process with {@link
+   * #EXIT_OUT_OF_MEMORY}; installed once per JVM. An OutOfMemoryError in the HTTP server's threads
+   * used to leave the process up with its dispatcher dead: every request hung, and SIGTERM (whose
+   * handler needs memory too) did not stop it. The message is written from bytes and a stream made
+   * here, before memory runs out; the engine is not closed (that needs memory), so a persistent one
+   * recovers at its next open as after a crash. Best effort: with the heap exhausted by live
+   * objects the JVM cannot run the handler at all (docs/simulator.md). Other uncaught exceptions go
+   * to the handler there was before.
    */
-  public static void exitOnVirtualMachineError() {
+  public static void exitOnOutOfMemory() {
+    if (!EXIT_ON_OOM_INSTALLED.compareAndSet(false, true)) {
+      return;
+    }
     java.io.FileOutputStream stderr = new java.io.FileOutputStream(java.io.FileDescriptor.err);
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler(
         (thread, e) -> {
-          if (e instanceof VirtualMachineError) {
+          if (e instanceof OutOfMemoryError) {
             try {
-              stderr.write(VM_ERROR_MESSAGE);
+              stderr.write(OUT_OF_MEMORY_MESSAGE);
             } catch (Throwable ignored) {
               // Nothing more can be said; the exit code says it.
             }
-            Runtime.getRuntime().halt(EXIT_VM_ERROR);
+            Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
           }
           if (previous != null) {
             previous.uncaughtException(thread, e);
@@ -133,7 +142,7 @@ public final class ServeLauncher {
       PrintWriter out,
       PrintWriter err,
       Runnable whenListening) {
-    exitOnVirtualMachineError();
+    exitOnOutOfMemory();
     // The hook is registered before the server starts, so that a signal sent as soon as the
     // "listening on" line shows still closes the server and the engine cleanly.
     AtomicReference<VsphereJsonServer> running = new AtomicReference<>();

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM did not stop it (a trial's whole-disk write of a 64 TiB disk). Other uncaught exceptions
  * keep the JVM's usual behaviour.
  */
-class ServeVmErrorTest {
+class ServeOutOfMemoryTest {
   /** A child process: installs the handler, then a thread dies of {@code args[0]}. */
   public static final class DyingThread {
     public static void main(String[] args) throws Exception {
-      ServeLauncher.exitOnVirtualMachineError();
+      ServeLauncher.exitOnOutOfMemory();
       Thread t =
           new Thread(
               () -> {
@@ -52,8 +52,8 @@ class ServeVmErrorTest {
     Process p = child(dir, "oom");
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     String err = Files.readString(dir.resolve("oom.err"), StandardCharsets.UTF_8);
-    assertEquals(ServeLauncher.EXIT_VM_ERROR, p.exitValue(), err);
-    assertTrue(err.contains("VirtualMachineError"), err);
+    assertEquals(ServeLauncher.EXIT_OUT_OF_MEMORY, p.exitValue(), err);
+    assertTrue(err.contains("OutOfMemoryError"), err);
     assertEquals("", Files.readString(dir.resolve("oom.out")), "the process went on");
   }
 
