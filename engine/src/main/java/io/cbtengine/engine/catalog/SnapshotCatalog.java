@@ -176,19 +176,9 @@ public final class SnapshotCatalog implements AutoCloseable {
    * kept. A failure of the update is rethrown as it was.
    */
   private <T> T updating(Supplier<T> op) {
-    if (updater == null) {
-      return guarded(op);
-    }
-    Lock read = closing.readLock();
-    read.lock();
-    try {
-      if (closed) {
-        throw new InvalidStateException("engine is closed");
-      }
-      return awaitUninterruptibly(updater.submit(op::get));
-    } finally {
-      read.unlock();
-    }
+    return updater == null
+        ? guarded(op)
+        : guarded(() -> awaitUninterruptibly(updater.submit(op::get)));
   }
 
   private static <T> T awaitUninterruptibly(Future<T> update) {

@@ -125,7 +125,7 @@ final class VslmStorageObjectEndpoint {
                     snapshot -> {
                       tracker.disk(disk).deleteSnapshot(snapshot);
                       Map<SnapshotId, String> d = descriptions.get(disk);
-                      if (d != null && snapshot != null) {
+                      if (d != null) {
                         d.remove(snapshot);
                       }
                       return NullNode.instance;
